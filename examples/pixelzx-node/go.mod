@@ -1,0 +1,3 @@
+module github.com/yuchanshin/pixelzx
+
+go 1.22

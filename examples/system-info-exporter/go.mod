@@ -1,0 +1,3 @@
+module example.com/system-info-exporter
+
+go 1.22

@@ -1,0 +1,329 @@
+//! The command line: argument definitions and what each command does with the passes.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::write::Change;
+use crate::{LoadError, Loaded, init, plan::Plan, render, write};
+
+/// Exit codes, documented in the README.
+pub mod exit {
+    pub const OK: u8 = 0;
+    /// `generate --check` found files that differ from what the config generates.
+    pub const DRIFT: u8 = 1;
+    /// The config is invalid, or the command line is.
+    pub const INVALID: u8 = 2;
+    /// Reading or writing a file failed.
+    pub const IO: u8 = 3;
+}
+
+const AFTER_HELP: &str = "\
+Examples:
+  mkmulti init                      scaffold multiarch.toml from the Go or Rust project here
+  mkmulti check                     validate multiarch.toml and print the resolved plan
+  mkmulti generate                  write Dockerfile, Makefile, compose.yaml, scripts and workflow
+  mkmulti generate --check          exit 1 and show a diff if generated files are stale
+
+Exit codes: 0 success, 1 `generate --check` found drift, 2 invalid config or usage, 3 I/O failure.";
+
+#[derive(Debug, Parser)]
+#[command(name = "mkmulti", version, about = "Compile multiarch.toml into multi-architecture container builds", after_help = AFTER_HELP)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write a commented multiarch.toml for the Go or Rust project in DIR
+    #[command(after_help = "Examples:\n  mkmulti init\n  mkmulti init services/api --lang go\n  mkmulti init --force")]
+    Init {
+        /// The project directory
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// The language, when it cannot be detected (no go.mod or Cargo.toml, or both)
+        #[arg(long, value_enum)]
+        lang: Option<Lang>,
+        /// Overwrite an existing multiarch.toml
+        #[arg(long)]
+        force: bool,
+    },
+    /// Write every output the config asks for
+    #[command(
+        after_help = "Examples:\n  mkmulti generate\n  mkmulti generate --config deploy/multiarch.toml --out .\n  mkmulti generate --check\n  mkmulti generate --dry-run\n\nA generated file edited by hand is not overwritten unless --force is given; to keep an edit,\nturn that output off in the config's [output] table and own the file."
+    )]
+    Generate {
+        /// The config file
+        #[arg(long, default_value = "multiarch.toml")]
+        config: PathBuf,
+        /// The directory to write into (default: the config's directory)
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Write nothing; show a diff of every stale file and exit 1 if there is one
+        #[arg(long, conflicts_with = "dry_run")]
+        check: bool,
+        /// Write nothing; list what would change
+        #[arg(long)]
+        dry_run: bool,
+        /// Overwrite generated files even where they were edited by hand
+        #[arg(long)]
+        force: bool,
+    },
+    /// Validate the config and print the resolved plan
+    #[command(after_help = "Examples:\n  mkmulti check\n  mkmulti check --config examples/go-hello/multiarch.toml")]
+    Check {
+        /// The config file
+        #[arg(long, default_value = "multiarch.toml")]
+        config: PathBuf,
+    },
+    /// Print the JSON schema of multiarch.toml
+    #[command(after_help = "Examples:\n  mkmulti schema > .mkmulti/multiarch.schema.json")]
+    Schema,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Lang {
+    Go,
+    Rust,
+}
+
+/// Runs a parsed command line and returns the process exit code.
+pub fn run(cli: Cli) -> ExitCode {
+    let code = match cli.command {
+        Command::Init { dir, lang, force } => cmd_init(dir, lang, force),
+        Command::Generate { config, out, check, dry_run, force } => cmd_generate(&config, out, check, dry_run, force),
+        Command::Check { config } => cmd_check(&config),
+        Command::Schema => {
+            print!("{}", crate::schema::json());
+            exit::OK
+        }
+    };
+    ExitCode::from(code)
+}
+
+/// The config's name as written in generated headers: relative to the output directory when it is inside
+/// it, else its file name. Never an absolute path, so output is the same on every machine.
+fn config_label(config: &Path, out: &Path) -> String {
+    let file_name =
+        || config.file_name().map_or_else(|| "multiarch.toml".to_string(), |n| n.to_string_lossy().into_owned());
+    match (config.canonicalize(), out.canonicalize()) {
+        (Ok(c), Ok(o)) => {
+            c.strip_prefix(&o).map_or_else(|_| file_name(), |rel| rel.to_string_lossy().replace('\\', "/"))
+        }
+        _ => file_name(),
+    }
+}
+
+fn load_or_report(config: &Path, out: &Path) -> Result<Loaded, u8> {
+    match crate::load(config, &config_label(config, out)) {
+        Ok(loaded) => {
+            for note in &loaded.notes {
+                eprint!("{note}");
+            }
+            Ok(loaded)
+        }
+        Err(LoadError::Invalid(messages)) => {
+            for m in &messages {
+                eprint!("{m}");
+            }
+            let errors = messages.iter().filter(|m| m.starts_with("error")).count();
+            eprintln!(
+                "mkmulti: {} is invalid ({errors} error{}); nothing was written",
+                config.display(),
+                if errors == 1 { "" } else { "s" }
+            );
+            Err(exit::INVALID)
+        }
+        Err(LoadError::Io(message)) => {
+            eprintln!("mkmulti: {message}");
+            Err(exit::IO)
+        }
+    }
+}
+
+fn cmd_generate(config: &Path, out: Option<PathBuf>, check: bool, dry_run: bool, force: bool) -> u8 {
+    let out = out.unwrap_or_else(|| {
+        config.parent().filter(|p| !p.as_os_str().is_empty()).map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+    });
+    let loaded = match load_or_report(config, &out) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let files = render::render(&loaded.plan);
+    let planned = match write::compare(&out, &files) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("mkmulti: {e}");
+            return exit::IO;
+        }
+    };
+    let stale: Vec<_> = planned.iter().filter(|p| p.change != Change::Unchanged).collect();
+    if check {
+        for p in &stale {
+            print!("{}", write::diff(p));
+        }
+        if stale.is_empty() {
+            println!("mkmulti: {} generated files are up to date", planned.len());
+            return exit::OK;
+        }
+        eprintln!("mkmulti: {} of {} generated files are stale; run `mkmulti generate`", stale.len(), planned.len());
+        return exit::DRIFT;
+    }
+    if dry_run {
+        for p in &planned {
+            println!("{:<10} {}", label(p.change, force), p.file.path);
+        }
+        return exit::OK;
+    }
+    let edited: Vec<_> = planned.iter().filter(|p| p.change == Change::Edited).collect();
+    if !edited.is_empty() && !force {
+        for p in &edited {
+            eprintln!("mkmulti: {} was edited by hand (or not written by mkmulti)", shown(&out, &p.file.path));
+        }
+        eprintln!(
+            "help: run `mkmulti generate --force` to replace {}, or keep the edit by turning that output off in the\n      config's [output] table and owning the file; `mkmulti generate --check` shows the differences",
+            if edited.len() == 1 { "it" } else { "them" }
+        );
+        eprintln!("mkmulti: nothing was written");
+        return exit::INVALID;
+    }
+    match write::write(&planned, force) {
+        Ok(_) => {
+            let mut stdout = std::io::stdout().lock();
+            for p in &planned {
+                let _ = writeln!(stdout, "{:<10} {}", label(p.change, force), shown(&out, &p.file.path));
+            }
+            exit::OK
+        }
+        Err(e) => {
+            eprintln!("mkmulti: {e}");
+            eprintln!("mkmulti: the files written before the failure were restored");
+            exit::IO
+        }
+    }
+}
+
+/// A written file's path as the user would type it: relative to the current directory when `out` is it.
+fn shown(out: &Path, path: &str) -> String {
+    if out == Path::new(".") { path.to_string() } else { out.join(path).display().to_string() }
+}
+
+fn label(change: Change, force: bool) -> &'static str {
+    match change {
+        Change::Create => "create",
+        Change::Update => "update",
+        Change::Unchanged => "unchanged",
+        Change::Edited if force => "overwrite",
+        Change::Edited => "edited",
+    }
+}
+
+fn cmd_check(config: &Path) -> u8 {
+    let out = config.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    match load_or_report(config, &out) {
+        Ok(loaded) => {
+            print!("{}", describe(&loaded.plan));
+            exit::OK
+        }
+        Err(code) => code,
+    }
+}
+
+/// The resolved plan as `mkmulti check` prints it.
+pub fn describe(plan: &Plan) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "project {} ({} app{})",
+        plan.project.name,
+        plan.apps.len(),
+        if plan.apps.len() == 1 { "" } else { "s" }
+    );
+    for app in &plan.apps {
+        let lang = match app.language {
+            crate::config::Language::Go => "go",
+            crate::config::Language::Rust => "rust",
+        };
+        let _ = writeln!(s, "\napp {} ({lang}, {})", app.name, app.dockerfile);
+        let _ = writeln!(s, "  image    {}", app.image);
+        let _ = writeln!(s, "  builder  {} (runs on the build platform)", app.builder_image);
+        let _ = writeln!(s, "  runtime  {}", app.runtime_image.as_deref().unwrap_or("scratch"));
+        let _ = writeln!(s, "  user     {} ({}:{})", app.user, app.uid, app.uid);
+        for p in &app.platforms {
+            let target = match (&app.go, &app.rust) {
+                (Some(_), _) => match p.goarm {
+                    Some(arm) => format!("GOOS=linux GOARCH={} GOARM={arm}", p.goarch),
+                    None => format!("GOOS=linux GOARCH={}", p.goarch),
+                },
+                _ => format!("{} linker {}", p.rust_target, p.linker.as_deref().unwrap_or("none")),
+            };
+            let _ = writeln!(s, "  {:<13} cross-compiled: {target}; emulated steps: {}", p.oci, app.emulated_steps);
+        }
+    }
+    let mut tags = vec!["<branch>".to_string()];
+    if plan.tags.semver {
+        tags.push("<major>.<minor>.<patch>, <major>.<minor> on releases".into());
+    }
+    if plan.tags.latest {
+        tags.push("latest on releases".into());
+    }
+    if plan.tags.sha {
+        tags.push("sha-<short commit>".into());
+    }
+    if !plan.tags.branch {
+        tags.remove(0);
+    }
+    let _ = writeln!(s, "\ntags: {}", tags.join("; "));
+    let _ = writeln!(s, "releases: git tags matching {} pushed from {}", plan.ci.tag_pattern, plan.ci.default_branch);
+    s
+}
+
+fn cmd_init(dir: PathBuf, lang: Option<Lang>, force: bool) -> u8 {
+    let lang = lang.map(|l| match l {
+        Lang::Go => init::LangChoice::Go,
+        Lang::Rust => init::LangChoice::Rust,
+    });
+    let opts = init::InitOptions { dir: dir.clone(), lang, force };
+    match init::init(&opts) {
+        Ok(init::InitOutcome::Written { path, .. }) => {
+            println!("create     {}", path.display());
+            let schema = dir.join(".mkmulti").join("multiarch.schema.json");
+            let written = std::fs::create_dir_all(schema.parent().expect("has a parent"))
+                .and_then(|_| std::fs::write(&schema, crate::schema::json()));
+            match written {
+                Ok(()) => println!("create     {} (for editor completion)", schema.display()),
+                Err(e) => {
+                    eprintln!("mkmulti: cannot write {}: {e}", schema.display());
+                    return exit::IO;
+                }
+            }
+            println!("next: review {}, then run `mkmulti generate`", path.display());
+            exit::OK
+        }
+        Ok(init::InitOutcome::KeptExisting { path }) => {
+            println!("kept       {} (it exists; --force overwrites it)", path.display());
+            exit::OK
+        }
+        Err(e) => {
+            eprintln!("mkmulti: {e}");
+            match e {
+                init::InitError::Read { .. } | init::InitError::Write { .. } => exit::IO,
+                _ => exit::INVALID,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
+}

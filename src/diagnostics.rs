@@ -1,0 +1,248 @@
+//! User-facing problems: what went wrong, where (key path and `file:line:column`), and how to fix it.
+//!
+//! Every pass reports problems as [`Diagnostic`] values and keeps going, so a user sees all of them at once.
+//! Positions come from the spans toml keeps while parsing: a diagnostic names a key path and [`Source`] finds
+//! its span in the parsed document.
+
+use std::fmt::{self, Write as _};
+use std::ops::Range;
+
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+/// One step of a key path: a table key or an array index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Seg {
+    Key(String),
+    Index(usize),
+}
+
+/// Where a value lives in the config: `app[1].platforms[0]`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KeyPath(pub Vec<Seg>);
+
+impl KeyPath {
+    pub fn root() -> Self {
+        Self(Vec::new())
+    }
+    pub fn key(&self, k: &str) -> Self {
+        let mut v = self.0.clone();
+        v.push(Seg::Key(k.to_string()));
+        Self(v)
+    }
+    pub fn index(&self, i: usize) -> Self {
+        let mut v = self.0.clone();
+        v.push(Seg::Index(i));
+        Self(v)
+    }
+}
+
+impl fmt::Display for KeyPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, seg) in self.0.iter().enumerate() {
+            match seg {
+                Seg::Key(k) if i == 0 => f.write_str(k)?,
+                Seg::Key(k) => write!(f, ".{k}")?,
+                Seg::Index(n) => write!(f, "[{n}]")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    Error,
+    Warning,
+    Note,
+}
+
+/// A problem found in the config.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub message: String,
+    pub path: Option<KeyPath>,
+    /// A byte span, when the problem was found by the parser rather than by key.
+    pub span: Option<Range<usize>>,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(path: KeyPath, message: impl Into<String>) -> Self {
+        Self { severity: Severity::Error, message: message.into(), path: Some(path), span: None, help: None }
+    }
+    pub fn warning(path: KeyPath, message: impl Into<String>) -> Self {
+        Self { severity: Severity::Warning, ..Self::error(path, message) }
+    }
+    pub fn note(path: KeyPath, message: impl Into<String>) -> Self {
+        Self { severity: Severity::Note, ..Self::error(path, message) }
+    }
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// The text of a config file, with its parsed tree for locating key paths.
+pub struct Source<'a> {
+    pub name: String,
+    pub text: &'a str,
+    pub tree: Option<Spanned<DeTable<'a>>>,
+}
+
+impl<'a> Source<'a> {
+    pub fn new(name: impl Into<String>, text: &'a str) -> Self {
+        let tree = DeTable::parse(text).ok();
+        Self { name: name.into(), text, tree }
+    }
+
+    /// The span of the value at `path`; for a path that does not exist, the nearest existing parent's.
+    pub fn span_of(&self, path: &KeyPath) -> Option<Range<usize>> {
+        let tree = self.tree.as_ref()?;
+        let mut span = None;
+        let mut table: Option<&DeTable<'_>> = Some(tree.get_ref());
+        let mut value: Option<&DeValue<'_>> = None;
+        for seg in &path.0 {
+            let next = match (seg, table, value) {
+                (Seg::Key(k), Some(t), _) => {
+                    t.iter().find(|(key, _)| key.get_ref().as_ref() == k.as_str()).map(|(_, v)| v)
+                }
+                (Seg::Index(i), _, Some(DeValue::Array(items))) => items.get(*i),
+                _ => None,
+            };
+            let Some(next) = next else { break };
+            span = Some(next.span());
+            value = Some(next.get_ref());
+            table = match next.get_ref() {
+                DeValue::Table(t) => Some(t),
+                _ => None,
+            };
+        }
+        span
+    }
+
+    /// The innermost key path whose key or value contains `span`, for errors the parser reports by position.
+    pub fn path_at(&self, span: &Range<usize>) -> Option<KeyPath> {
+        fn collect(value: &DeValue<'_>, path: &KeyPath, out: &mut Vec<(KeyPath, Range<usize>)>) {
+            match value {
+                DeValue::Table(t) => {
+                    for (k, v) in t.iter() {
+                        let p = path.key(k.get_ref());
+                        out.push((p.clone(), k.span()));
+                        out.push((p.clone(), v.span()));
+                        collect(v.get_ref(), &p, out);
+                    }
+                }
+                DeValue::Array(items) => {
+                    for (i, v) in items.iter().enumerate() {
+                        let p = path.index(i);
+                        out.push((p.clone(), v.span()));
+                        collect(v.get_ref(), &p, out);
+                    }
+                }
+                _ => {}
+            }
+        }
+        let tree = self.tree.as_ref()?;
+        let mut all = Vec::new();
+        collect(&DeValue::Table(tree.get_ref().clone()), &KeyPath::root(), &mut all);
+        all.into_iter()
+            .filter(|(_, s)| s.start <= span.start && span.end <= s.end)
+            .min_by_key(|(p, s)| (s.end - s.start, std::cmp::Reverse(p.0.len())))
+            .map(|(p, _)| p)
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let before = &self.text[..offset];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let col = self.text[line_start..offset].chars().count() + 1;
+        (line, col)
+    }
+
+    /// Renders a diagnostic the way rustc does: a headline, the location, the line with a caret, key and help.
+    pub fn render(&self, d: &Diagnostic) -> String {
+        let mut out = String::new();
+        let level = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Note => "note",
+        };
+        let _ = writeln!(out, "{level}: {}", d.message);
+        let span = d.span.clone().or_else(|| d.path.as_ref().and_then(|p| self.span_of(p)));
+        match span {
+            Some(span) => {
+                let (line, col) = self.line_col(span.start);
+                let gutter = " ".repeat(line.to_string().len());
+                let line_text = self.text.lines().nth(line - 1).unwrap_or("");
+                let shown: String = line_text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+                let width = self.text[span.clone()].lines().next().map_or(1, |s| s.chars().count()).max(1);
+                let width = width.min(shown.chars().count().saturating_sub(col - 1).max(1));
+                let _ = writeln!(out, "{gutter}--> {}:{line}:{col}", self.name);
+                let _ = writeln!(out, "{gutter} |");
+                let _ = writeln!(out, "{line} | {shown}");
+                let _ = writeln!(out, "{gutter} | {}{}", " ".repeat(col - 1), "^".repeat(width));
+                if let Some(path) = &d.path {
+                    let _ = writeln!(out, "{gutter} = key: {path}");
+                }
+                if let Some(help) = &d.help {
+                    let _ = writeln!(out, "{gutter} = help: {help}");
+                }
+            }
+            None => {
+                let _ = writeln!(out, "  --> {}", self.name);
+                if let Some(path) = d.path.as_ref().filter(|p| !p.0.is_empty()) {
+                    let _ = writeln!(out, "   = key: {path}");
+                }
+                if let Some(help) = &d.help {
+                    let _ = writeln!(out, "   = help: {help}");
+                }
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DOC: &str = "[project]\nname = \"demo\"\nplatforms = [\"linux/amd64\", \"linux/amd46\"]\n\n[[app]]\nname = \"a\"\n\n[[app]]\nname = \"b\"\n";
+
+    #[test]
+    fn key_paths_display_like_toml_access() {
+        let p = KeyPath::root().key("app").index(1).key("platforms").index(0);
+        assert_eq!(p.to_string(), "app[1].platforms[0]");
+    }
+
+    #[test]
+    fn spans_are_found_by_path_and_paths_by_span() {
+        let src = Source::new("multiarch.toml", DOC);
+        let path = KeyPath::root().key("project").key("platforms").index(1);
+        let span = src.span_of(&path).unwrap();
+        assert_eq!(&DOC[span.clone()], "\"linux/amd46\"");
+        assert_eq!(src.line_col(span.start), (3, 29));
+        assert_eq!(src.path_at(&span), Some(path));
+        let b = src.span_of(&KeyPath::root().key("app").index(1).key("name")).unwrap();
+        assert_eq!(&DOC[b], "\"b\"");
+    }
+
+    #[test]
+    fn render_points_at_the_value() {
+        let src = Source::new("multiarch.toml", DOC);
+        let d =
+            Diagnostic::error(KeyPath::root().key("project").key("platforms").index(1), "unknown architecture `amd46`")
+                .with_help("did you mean `linux/amd64`?");
+        let text = src.render(&d);
+        assert_eq!(
+            text,
+            "error: unknown architecture `amd46`\n --> multiarch.toml:3:29\n  |\n3 | platforms = [\"linux/amd64\", \"linux/amd46\"]\n  |                             ^^^^^^^^^^^^^\n  = key: project.platforms[1]\n  = help: did you mean `linux/amd64`?\n"
+        );
+    }
+}

@@ -1,0 +1,333 @@
+//! The grammar of every kind of user string that reaches a generated file.
+//!
+//! Each check returns the grammar's own wording on failure, so the message tells the user what is allowed.
+//! Sources: distribution/reference `regexp.go` (names, tags, digests, hosts), POSIX (`env` names,
+//! user names), Debian policy 5.6.1 and Alpine's apk (package names), git-check-ref-format (branches).
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+fn re(pattern: &str) -> Regex {
+    Regex::new(pattern).expect("grammar patterns are constants and valid")
+}
+
+static NAME: LazyLock<Regex> = LazyLock::new(|| re(r"^[a-z0-9]+(-[a-z0-9]+)*$"));
+static BIN: LazyLock<Regex> = LazyLock::new(|| re(r"^[A-Za-z0-9][A-Za-z0-9._-]*$"));
+static PATH_COMPONENT: LazyLock<Regex> = LazyLock::new(|| re(r"^[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*$"));
+static HOST: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^(([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(\.([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*|\[[a-fA-F0-9:]+\])(:[0-9]+)?$",
+    )
+});
+static TAG: LazyLock<Regex> = LazyLock::new(|| re(r"^[\w][\w.-]{0,127}$"));
+static DIGEST: LazyLock<Regex> = LazyLock::new(|| re(r"^[a-z0-9]+([+._-][a-z0-9]+)*:[a-fA-F0-9]{32,}$"));
+static ENV_NAME: LazyLock<Regex> = LazyLock::new(|| re(r"^[A-Za-z_][A-Za-z0-9_]*$"));
+static USER: LazyLock<Regex> = LazyLock::new(|| re(r"^[a-z_][a-z0-9_-]{0,31}$"));
+static PACKAGE: LazyLock<Regex> = LazyLock::new(|| re(r"^[a-z0-9][a-z0-9+.-]*(=[A-Za-z0-9.+~:_-]+)?$"));
+static DURATION: LazyLock<Regex> = LazyLock::new(|| re(r"^([0-9]+(\.[0-9]+)?(ns|us|ms|s|m|h))+$"));
+static REL_PATH: LazyLock<Regex> = LazyLock::new(|| re(r"^\.(/[A-Za-z0-9._-]+)*$"));
+static ABS_PATH: LazyLock<Regex> = LazyLock::new(|| re(r"^(/[A-Za-z0-9._-]+)+$"));
+static CARGO_NAME: LazyLock<Regex> = LazyLock::new(|| re(r"^[A-Za-z0-9_-]+$"));
+static FEATURE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^[A-Za-z0-9_][A-Za-z0-9_+.-]*(/[A-Za-z0-9_][A-Za-z0-9_+.-]*)?$"));
+static GO_TAG: LazyLock<Regex> = LazyLock::new(|| re(r"^[A-Za-z0-9_.]+$"));
+static GO_PKG: LazyLock<Regex> = LazyLock::new(|| re(r"^[A-Za-z0-9_.~/-]+$"));
+static LDFLAG: LazyLock<Regex> = LazyLock::new(|| re(r"^[A-Za-z0-9_./=:,+@%-]+$"));
+static BRANCH: LazyLock<Regex> = LazyLock::new(|| re(r"^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$"));
+static REF_PATTERN: LazyLock<Regex> = LazyLock::new(|| re(r"^[A-Za-z0-9_.*+/-]+$"));
+static SECRET: LazyLock<Regex> = LazyLock::new(|| re(r"^[A-Z_][A-Z0-9_]*$"));
+static VERSION: LazyLock<Regex> = LazyLock::new(|| re(r"^[0-9]+(\.[0-9]+){0,2}$"));
+static URL: LazyLock<Regex> = LazyLock::new(|| re(r"^https://[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~%/-]*)?$"));
+static SPDX: LazyLock<Regex> = LazyLock::new(|| re(r"^[A-Za-z0-9.+-]+( (AND|OR|WITH) [A-Za-z0-9.+-]+)*$"));
+
+/// The result of a grammar check: the grammar's wording on failure.
+pub type Check = Result<(), String>;
+
+fn matches(re: &Regex, value: &str, wording: &str) -> Check {
+    if re.is_match(value) { Ok(()) } else { Err(wording.to_string()) }
+}
+
+/// Project and app names: they become make targets, compose services, stage names and env var prefixes.
+pub fn name(v: &str) -> Check {
+    if v.len() > 63 {
+        return Err("a name has at most 63 characters".into());
+    }
+    matches(&NAME, v, "a name is lowercase letters and digits, in words joined by single `-` (like `my-app`)")
+}
+
+pub fn binary(v: &str) -> Check {
+    if v.len() > 64 {
+        return Err("a binary name has at most 64 characters".into());
+    }
+    matches(&BIN, v, "a binary name is letters, digits, `.`, `_` and `-`, starting with a letter or digit")
+}
+
+/// An image repository path under a registry: `team/app`.
+pub fn repository_path(v: &str) -> Check {
+    if v.len() > 255 {
+        return Err("a repository path has at most 255 characters".into());
+    }
+    for component in v.split('/') {
+        if !PATH_COMPONENT.is_match(component) {
+            return Err(if component.chars().any(|c| c.is_ascii_uppercase()) {
+                "repository name must be lowercase".into()
+            } else {
+                "each `/`-separated part is lowercase letters and digits, joined by `.`, `_`, `__` or dashes".into()
+            });
+        }
+    }
+    Ok(())
+}
+
+/// A registry host: `docker.io`, `ghcr.io`, `localhost:5000`, `[::1]:5000`.
+pub fn registry_host(v: &str) -> Check {
+    matches(&HOST, v, "a registry host is a domain name or bracketed IPv6 address, with an optional `:port`")?;
+    let host = v.rsplit_once(':').filter(|(h, p)| !h.ends_with(']') || !p.is_empty()).map_or(v, |(h, _)| h);
+    if host == "localhost" || v.contains('.') || v.contains(':') {
+        Ok(())
+    } else {
+        Err("a registry host must contain `.` or `:`, or be `localhost`; otherwise Docker reads it as a Docker Hub user".into())
+    }
+}
+
+pub fn tag(v: &str) -> Check {
+    matches(&TAG, v, "a tag is up to 128 letters, digits, `_`, `.` and `-`, not starting with `.` or `-`")
+}
+
+pub fn digest(v: &str) -> Check {
+    matches(&DIGEST, v, "a digest is `algorithm:hex`, like `sha256:` and 64 hex digits")
+}
+
+/// A full image reference: `[host/]path[:tag][@digest]`.
+pub fn image_reference(v: &str) -> Check {
+    let (rest, digest_part) = match v.split_once('@') {
+        Some((r, d)) => (r, Some(d)),
+        None => (v, None),
+    };
+    if let Some(d) = digest_part {
+        digest(d)?;
+    }
+    let (name, tag_part) = match rest.rfind(':') {
+        Some(i) if !rest[i + 1..].contains('/') => (&rest[..i], Some(&rest[i + 1..])),
+        _ => (rest, None),
+    };
+    if let Some(t) = tag_part {
+        tag(t)?;
+    }
+    let (host, path) = match name.split_once('/') {
+        Some((first, path)) if first == "localhost" || first.contains('.') || first.contains(':') => {
+            (Some(first), path)
+        }
+        _ => (None, name),
+    };
+    if let Some(h) = host {
+        registry_host(h)?;
+    }
+    if name == "scratch" {
+        return Err("`scratch` is not an image to pull; use `runtime = \"scratch\"`".into());
+    }
+    repository_path(path)
+}
+
+pub fn env_name(v: &str) -> Check {
+    matches(&ENV_NAME, v, "a variable name is letters, digits and `_`, not starting with a digit")
+}
+
+pub fn user(v: &str) -> Check {
+    if v == "root" {
+        return Err("the app must not run as root".into());
+    }
+    matches(&USER, v, "a user name is up to 32 lowercase letters, digits, `_` and `-`, starting with a letter or `_`")
+}
+
+pub fn package(v: &str) -> Check {
+    matches(&PACKAGE, v, "a package name is lowercase letters, digits, `+`, `.` and `-`, optionally `=version`")
+}
+
+pub fn duration(v: &str) -> Check {
+    matches(&DURATION, v, "a duration is a number with a unit, like `30s`, `1m30s` or `500ms`")
+}
+
+/// A path inside the project, relative and below its root: `.`, `./cmd/app`.
+pub fn relative_path(v: &str) -> Check {
+    if v.split('/').any(|p| p == "..") {
+        return Err("the path must stay inside the project: no `..`".into());
+    }
+    matches(
+        &REL_PATH,
+        v,
+        "a package path starts with `./` and has letters, digits, `.`, `_` and `-` (like `./cmd/app`)",
+    )
+}
+
+/// An absolute path inside the container: `/data`.
+pub fn container_path(v: &str) -> Check {
+    if v.split('/').any(|p| p == ".." || p == ".") {
+        return Err("the path must not contain `.` or `..` parts".into());
+    }
+    matches(
+        &ABS_PATH,
+        v,
+        "a container path is absolute, with letters, digits, `.`, `_` and `-` (like `/home/app/data`)",
+    )
+}
+
+pub fn cargo_name(v: &str) -> Check {
+    matches(&CARGO_NAME, v, "a Cargo package name is letters, digits, `_` and `-`")
+}
+
+pub fn cargo_feature(v: &str) -> Check {
+    matches(&FEATURE, v, "a feature is letters, digits, `_`, `-`, `+` and `.`, optionally `dependency/feature`")
+}
+
+pub fn go_tag(v: &str) -> Check {
+    matches(&GO_TAG, v, "a Go build tag is letters, digits, `_` and `.`")
+}
+
+pub fn go_package(v: &str) -> Check {
+    matches(&GO_PKG, v, "a Go package path is letters, digits and `_.~/-`")
+}
+
+pub fn ldflag(v: &str) -> Check {
+    if v.starts_with('-') && v.len() == 1 {
+        return Err("a lone `-` is not a linker flag".into());
+    }
+    matches(&LDFLAG, v, "an ldflags word is letters, digits and `_./=:,+@%-` (no spaces or quotes)")
+}
+
+pub fn branch(v: &str) -> Check {
+    if v.contains("..") || v.ends_with(".lock") || v.starts_with('-') {
+        return Err("a branch name has no `..`, does not end in `.lock` and does not start with `-`".into());
+    }
+    matches(&BRANCH, v, "a branch name is letters, digits, `_`, `.`, `-`, in parts joined by `/`")
+}
+
+pub fn ref_pattern(v: &str) -> Check {
+    matches(&REF_PATTERN, v, "a tag pattern is letters, digits and `_.*+/-` (like `v*`)")
+}
+
+pub fn secret_name(v: &str) -> Check {
+    if v.starts_with("GITHUB_") && v != "GITHUB_TOKEN" {
+        return Err("secret names cannot start with `GITHUB_`".into());
+    }
+    matches(&SECRET, v, "a secret name is upper-case letters, digits and `_`, not starting with a digit")
+}
+
+pub fn version(v: &str) -> Check {
+    matches(&VERSION, v, "a version is one to three dot-separated numbers, like `1.22`")
+}
+
+pub fn https_url(v: &str) -> Check {
+    matches(&URL, v, "a source URL is `https://host/path` with no query, spaces or quotes")
+}
+
+pub fn spdx(v: &str) -> Check {
+    matches(&SPDX, v, "a license is an SPDX expression like `MIT` or `MIT OR Apache-2.0`")
+}
+
+/// Free text (descriptions, env values, args): anything printable, but nothing that can change a file's
+/// structure in any sink: no control, bidi or zero-width characters, no GitHub expression opener.
+pub fn text(v: &str) -> Check {
+    if let Some(c) = v.chars().find(|c| is_forbidden_char(*c)) {
+        return Err(format!(
+            "U+{:04X} ({}) is not allowed: control, bidi and zero-width characters are refused",
+            c as u32,
+            char_name(c)
+        ));
+    }
+    if v.contains("${{") {
+        return Err("`${{` is not allowed: GitHub Actions would expand it as an expression".into());
+    }
+    Ok(())
+}
+
+fn is_forbidden_char(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+}
+
+fn char_name(c: char) -> &'static str {
+    match c {
+        '\n' => "line feed",
+        '\r' => "carriage return",
+        '\t' => "tab",
+        '\0' => "NUL",
+        '\u{1B}' => "escape",
+        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' => "bidi control",
+        '\u{200B}'..='\u{200D}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' => "zero-width",
+        _ => "control character",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        assert!(name("pixelzx").is_ok() && name("realtime-svg").is_ok());
+        assert!(name("Pixel").is_err() && name("a--b").is_err() && name("-a").is_err() && name("a_b").is_err());
+    }
+
+    #[test]
+    fn image_references_follow_distribution_reference() {
+        for ok in [
+            "alpine:3.22",
+            "golang:1.22-bookworm",
+            "gcr.io/distroless/static-debian12:nonroot",
+            "localhost:5000/team/app:v1",
+            "127.0.0.1:5100/library/debian:bookworm-slim",
+            "alpine@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+            "alpine:3.22@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+        ] {
+            assert_eq!(image_reference(ok), Ok(()), "{ok}");
+        }
+        assert_eq!(image_reference("Alpine:3").unwrap_err(), "repository name must be lowercase");
+        assert!(image_reference("alpine:-x").is_err());
+        assert!(image_reference("alpine@sha256:abc").is_err());
+        assert!(image_reference("a b").is_err());
+        assert!(image_reference("scratch").is_err());
+    }
+
+    #[test]
+    fn registry_hosts() {
+        for ok in ["docker.io", "ghcr.io", "localhost", "localhost:5000", "reg.example.com:443", "[::1]:5000"] {
+            assert_eq!(registry_host(ok), Ok(()), "{ok}");
+        }
+        assert!(registry_host("myregistry").unwrap_err().contains("Docker Hub user"));
+        assert!(registry_host("https://ghcr.io").is_err());
+        assert!(registry_host("reg_x.io").is_err());
+    }
+
+    #[test]
+    fn text_refuses_structure_changing_characters_by_code_point() {
+        assert_eq!(text("hello, world $HOME 'quoted' \"x\" #"), Ok(()));
+        assert!(text("a\nb").unwrap_err().contains("U+000A (line feed)"));
+        assert!(text("a\u{202E}b").unwrap_err().contains("U+202E (bidi control)"));
+        assert!(text("a\u{200B}b").unwrap_err().contains("U+200B (zero-width)"));
+        assert!(text("${{ github.token }}").unwrap_err().contains("${{"));
+    }
+
+    #[test]
+    fn paths_stay_inside() {
+        assert!(relative_path(".").is_ok() && relative_path("./cmd/pixelzx").is_ok());
+        assert!(relative_path("./../x").is_err() && relative_path("/abs").is_err() && relative_path("cmd").is_err());
+        assert!(container_path("/home/pixelzx/data").is_ok());
+        assert!(
+            container_path("data").is_err() && container_path("/a/../b").is_err() && container_path("/a b").is_err()
+        );
+    }
+
+    #[test]
+    fn small_grammars() {
+        assert!(user("pixelzx").is_ok() && user("root").is_err() && user("Bad").is_err());
+        assert!(package("ca-certificates").is_ok() && package("tini=0.19.0-1").is_ok() && package("-x").is_err());
+        assert!(duration("1m30s").is_ok() && duration("30").is_err());
+        assert!(env_name("RUST_LOG").is_ok() && env_name("1X").is_err() && env_name("A-B").is_err());
+        assert!(secret_name("DOCKERHUB_TOKEN").is_ok() && secret_name("GITHUB_X").is_err());
+        assert!(branch("release/v1").is_ok() && branch("a..b").is_err() && branch("-x").is_err());
+        assert!(tag("v1.2.3").is_ok() && tag(".x").is_err());
+        assert!(https_url("https://github.com/example/x").is_ok() && https_url("http://x").is_err());
+    }
+}

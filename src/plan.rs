@@ -1,0 +1,886 @@
+//! Pass 2: resolve and validate. Turns a [`RawConfig`] into a [`Plan`]: every default applied, every string
+//! checked against its grammar, every platform normalised and expanded into its Go and Rust targets.
+//!
+//! Templates see only the plan: no `Option`s to unwrap, no defaults to guess, no raw user strings that have
+//! not passed a grammar check.
+
+use std::collections::BTreeSet;
+
+use indexmap::IndexMap;
+use serde::Serialize;
+
+use crate::config::{Language, RawApp, RawConfig, RestartPolicy, Runtime};
+use crate::diagnostics::{Diagnostic, KeyPath};
+use crate::grammar::{self, Check};
+use crate::images::{self, PackageManager};
+use crate::platform::{self, PlatformInfo};
+
+/// The major.minor of this mkmulti, compared with `mkmulti-version`.
+pub const MKMULTI_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Where binaries go inside every image.
+const BIN_DIR: &str = "/usr/local/bin";
+
+/// The most apps and list entries a config may hold: far above real use, low enough to keep output sane.
+const MAX_APPS: usize = 64;
+const MAX_LIST: usize = 256;
+
+/// Everything the templates need, resolved.
+#[derive(Debug, Clone, Serialize)]
+pub struct Plan {
+    pub mkmulti_version: &'static str,
+    /// The config file name, as it appears in generated headers (relative to the output directory).
+    pub config_file: String,
+    pub project: ProjectPlan,
+    pub apps: Vec<AppPlan>,
+    /// Every platform any app builds for, in table order.
+    pub platforms: Vec<PlatformPlan>,
+    pub registry: RegistryPlan,
+    pub tags: TagsPlan,
+    pub ci: CiPlan,
+    pub output: OutputPlan,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProjectPlan {
+    pub name: String,
+    pub description: Option<String>,
+    pub source: Option<String>,
+    pub license: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RegistryPlan {
+    pub host: String,
+    pub namespace: Option<String>,
+    /// `host/namespace`, the prefix of every image.
+    pub prefix: String,
+    pub is_docker_hub: bool,
+    pub is_ghcr: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TagsPlan {
+    pub latest: bool,
+    pub semver: bool,
+    pub sha: bool,
+    pub branch: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CiPlan {
+    pub workflow_path: String,
+    pub branches: Vec<String>,
+    pub default_branch: String,
+    pub tag_pattern: String,
+    pub pull_requests: bool,
+    pub cache: bool,
+    /// Expression for the registry user, e.g. `secrets.DOCKERHUB_USERNAME` or `github.actor`.
+    pub username_expr: String,
+    /// Expression for the registry password, e.g. `secrets.DOCKERHUB_TOKEN`.
+    pub password_expr: String,
+    /// The job needs `packages: write` (pushing to ghcr.io with the workflow's token).
+    pub needs_packages_write: bool,
+    /// Some stage runs on the target platform with a `RUN`, so QEMU is needed.
+    pub needs_qemu: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OutputPlan {
+    pub dockerfile: bool,
+    pub makefile: bool,
+    pub compose: bool,
+    pub scripts: bool,
+    pub workflow: bool,
+    pub dockerignore: bool,
+    pub syntax_directive: bool,
+}
+
+/// One platform with everything each language needs to build for it.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct PlatformPlan {
+    pub oci: &'static str,
+    pub arch: &'static str,
+    pub variant: &'static str,
+    /// `amd64`, `arm64`, `armv7`: make target and stage suffix.
+    pub slug: String,
+    pub goarch: &'static str,
+    pub goarm: Option<&'static str>,
+    pub rust_target: &'static str,
+    /// `CARGO_TARGET_<TRIPLE>_LINKER`.
+    pub linker_env: String,
+    /// `CC_<triple>` for C dependencies.
+    pub cc_env: String,
+    /// The cross gcc, e.g. `aarch64-linux-gnu-gcc`.
+    pub linker: Option<String>,
+    pub debian_arch: Option<&'static str>,
+    /// Debian packages that give the cross gcc and the target's libc.
+    pub cross_packages: Vec<String>,
+    /// ELF `e_machine` bytes of a binary for this platform, as `od -An -tx1` prints them.
+    pub elf_machine: &'static str,
+    /// `uname -m` spellings that mean this platform.
+    pub uname: Vec<&'static str>,
+}
+
+impl PlatformPlan {
+    pub fn new(p: &'static PlatformInfo) -> Self {
+        let triple = p.rust_gnu;
+        let upper = triple.to_ascii_uppercase().replace('-', "_");
+        let linker = p.gnu_prefix.map(|g| format!("{g}-gcc"));
+        let cross_packages = match (p.gnu_prefix, p.debian_arch) {
+            (Some(prefix), Some(arch)) => {
+                vec![format!("gcc-{}", prefix.replace('_', "-")), format!("libc6-dev-{arch}-cross")]
+            }
+            _ => Vec::new(),
+        };
+        Self {
+            oci: p.oci,
+            arch: p.arch,
+            variant: p.variant,
+            slug: p.slug(),
+            goarch: p.goarch,
+            goarm: p.goarm,
+            rust_target: triple,
+            linker_env: format!("CARGO_TARGET_{upper}_LINKER"),
+            cc_env: format!("CC_{}", triple.replace('-', "_")),
+            linker,
+            debian_arch: p.debian_arch,
+            cross_packages,
+            elf_machine: p.elf_machine,
+            uname: p.uname.to_vec(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AppPlan {
+    pub name: String,
+    /// `PIXELZX`, `REALTIME_SVG_BACKEND`: prefix for per-app make variables and env vars.
+    pub ident: String,
+    pub language: Language,
+    /// The Dockerfile's path relative to the output directory.
+    pub dockerfile: String,
+    pub bin: String,
+    /// Absolute path of the binary in the image.
+    pub bin_path: String,
+    /// `docker.io/yuchanshin/pixelzx-evm` (no tag).
+    pub image: String,
+    /// The repository under the registry prefix: `pixelzx-evm`.
+    pub image_name: String,
+    pub platforms: Vec<PlatformPlan>,
+    /// `linux/amd64,linux/arm64`.
+    pub platforms_csv: String,
+    pub builder_image: String,
+    pub runtime: Runtime,
+    /// `None` for scratch.
+    pub runtime_image: Option<String>,
+    pub runtime_has_shell: bool,
+    pub runtime_has_passwd: bool,
+    /// The runtime lacks CA certificates and time zone data, so they are copied from the builder.
+    pub copy_certs: bool,
+    pub user: String,
+    pub uid: u32,
+    /// The user's home directory.
+    pub home: String,
+    pub ports: Vec<u16>,
+    pub env: Vec<(String, String)>,
+    /// `PIXELZX_PLATFORM`: env var holding the image's platform.
+    pub platform_env: String,
+    pub volumes: Vec<String>,
+    pub args: Vec<String>,
+    pub healthcheck: Option<HealthcheckPlan>,
+    pub smoke_test: Vec<String>,
+    pub packages: Vec<String>,
+    pub package_manager: Option<PackageManager>,
+    pub build_args: Vec<(String, String)>,
+    pub go: Option<GoPlan>,
+    pub rust: Option<RustPlan>,
+    pub compose_restart: &'static str,
+    pub compose_environment: Vec<(String, String)>,
+    /// Steps that run on the target platform (emulated on a foreign build machine).
+    pub emulated_steps: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HealthcheckPlan {
+    /// Exec-form command with the app's binary resolved to its absolute path.
+    pub command: Vec<String>,
+    pub interval: String,
+    pub timeout: String,
+    pub start_period: String,
+    pub retries: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GoPlan {
+    pub version: String,
+    /// The main package: `.` or `./cmd/pixelzx`.
+    pub main: String,
+    /// Package whose `version`, `commit` and `date` receive the stamps.
+    pub version_package: String,
+    pub extra_ldflags: Vec<String>,
+    pub tags: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RustPlan {
+    pub version: String,
+    pub package: Option<String>,
+    pub features: Vec<String>,
+    pub no_default_features: bool,
+    pub profile: String,
+    /// Directory under `target/<triple>/` where the profile's output lands (`release`, `debug` for `dev`).
+    pub profile_dir: String,
+}
+
+/// The result of planning: a plan when no error was found, and every diagnostic either way.
+pub struct Planned {
+    pub plan: Option<Plan>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Resolves and validates a raw config. `config_file` is the name used in generated headers.
+pub fn plan(raw: &RawConfig, config_file: &str) -> Planned {
+    let mut v = Validator::default();
+    let plan = v.plan(raw, config_file);
+    let failed = v.diagnostics.iter().any(Diagnostic::is_error);
+    Planned { plan: if failed { None } else { Some(plan) }, diagnostics: v.diagnostics }
+}
+
+#[derive(Default)]
+struct Validator {
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Validator {
+    fn error(&mut self, path: KeyPath, message: impl Into<String>) {
+        self.diagnostics.push(Diagnostic::error(path, message));
+    }
+
+    fn error_help(&mut self, path: KeyPath, message: impl Into<String>, help: impl Into<String>) {
+        self.diagnostics.push(Diagnostic::error(path, message).with_help(help));
+    }
+
+    /// Runs a grammar check; on failure reports `what` is invalid, with the grammar's wording as help.
+    fn check(&mut self, path: &KeyPath, value: &str, what: &str, check: fn(&str) -> Check) -> bool {
+        if let Err(why) = grammar::text(value) {
+            self.error_help(path.clone(), format!("invalid {what} `{}`", value.escape_debug()), why);
+            return false;
+        }
+        match check(value) {
+            Ok(()) => true,
+            Err(why) => {
+                self.error_help(path.clone(), format!("invalid {what} `{value}`"), why);
+                false
+            }
+        }
+    }
+
+    fn check_list(&mut self, path: &KeyPath, values: &[String], what: &str, check: fn(&str) -> Check) {
+        if values.len() > MAX_LIST {
+            self.error(path.clone(), format!("too many entries ({}, at most {MAX_LIST})", values.len()));
+            return;
+        }
+        for (i, value) in values.iter().enumerate() {
+            self.check(&path.index(i), value, what, check);
+        }
+    }
+
+    fn plan(&mut self, raw: &RawConfig, config_file: &str) -> Plan {
+        let root = KeyPath::root();
+        if let Some(v) = &raw.mkmulti_version {
+            self.check_version(&root.key("mkmulti-version"), v);
+        }
+        let project = self.project(raw);
+        let registry = self.registry(raw);
+        let project_platforms = self.platforms(&root.key("project").key("platforms"), &raw.project.platforms);
+
+        if raw.app.is_empty() {
+            self.error_help(
+                root.key("app"),
+                "no apps: nothing to build",
+                "add an `[[app]]` table with `name` and `language`",
+            );
+        }
+        if raw.app.len() > MAX_APPS {
+            self.error(root.key("app"), format!("too many apps ({}, at most {MAX_APPS})", raw.app.len()));
+        }
+        let several = raw.app.len() > 1;
+        let apps: Vec<AppPlan> = raw
+            .app
+            .iter()
+            .take(MAX_APPS)
+            .enumerate()
+            .map(|(i, app)| self.app(&root.key("app").index(i), app, &project_platforms, &registry, several))
+            .collect();
+        // One error per clash: a repeated name also repeats the image and variable names derived from it, so
+        // those are compared only among apps whose names differ.
+        let why = "app names must differ: each is a make target and a compose service";
+        let repeated = self.unique(&apps, &[], |a| &a.name, "name", why);
+        self.unique(&apps, &repeated, |a| &a.image, "image", "two apps would push to the same image");
+        let why = "these names collide once `-` becomes `_` in make variables";
+        self.unique(&apps, &repeated, |a| &a.ident, "name", why);
+
+        let mut all: BTreeSet<usize> = BTreeSet::new();
+        for app in &apps {
+            for p in &app.platforms {
+                all.insert(
+                    platform::PLATFORMS
+                        .iter()
+                        .position(|i| i.oci == p.oci)
+                        .expect("plan platforms come from the table"),
+                );
+            }
+        }
+        let platforms = all.into_iter().map(|i| PlatformPlan::new(&platform::PLATFORMS[i])).collect();
+        let ci = self.ci(raw, &registry, &apps);
+        let o = &raw.output;
+        Plan {
+            mkmulti_version: MKMULTI_VERSION,
+            config_file: config_file.to_string(),
+            project,
+            apps,
+            platforms,
+            registry,
+            tags: TagsPlan {
+                latest: raw.tags.latest,
+                semver: raw.tags.semver,
+                sha: raw.tags.sha,
+                branch: raw.tags.branch,
+            },
+            ci,
+            output: OutputPlan {
+                dockerfile: o.dockerfile,
+                makefile: o.makefile,
+                compose: o.compose,
+                scripts: o.scripts,
+                workflow: o.workflow,
+                dockerignore: o.dockerignore,
+                syntax_directive: o.syntax_directive,
+            },
+        }
+    }
+
+    fn check_version(&mut self, path: &KeyPath, v: &str) {
+        if !self.check(path, v, "mkmulti-version", grammar::version) {
+            return;
+        }
+        let parse = |s: &str| -> Vec<u64> { s.split('.').take(2).map(|n| n.parse().unwrap_or(u64::MAX)).collect() };
+        if parse(v) > parse(MKMULTI_VERSION) {
+            self.error_help(
+                path.clone(),
+                format!("this file is for mkmulti {v}, newer than this mkmulti ({MKMULTI_VERSION})"),
+                "upgrade mkmulti, or lower `mkmulti-version` if you know the file needs nothing newer",
+            );
+        }
+    }
+
+    /// Reports every app (not in `skip`) whose key repeats an earlier one's; returns the indices reported.
+    fn unique(
+        &mut self,
+        apps: &[AppPlan],
+        skip: &[usize],
+        key: impl Fn(&AppPlan) -> &String,
+        field: &str,
+        why: &str,
+    ) -> Vec<usize> {
+        let mut seen: IndexMap<&String, usize> = IndexMap::new();
+        let mut repeated = Vec::new();
+        for (i, app) in apps.iter().enumerate().filter(|(i, _)| !skip.contains(i)) {
+            let k = key(app);
+            if let Some(first) = seen.get(k) {
+                let path = KeyPath::root().key("app").index(i).key(field);
+                self.error_help(path, format!("`{k}` is used twice (first by app[{first}])"), why);
+                repeated.push(i);
+            } else {
+                seen.insert(k, i);
+            }
+        }
+        repeated
+    }
+
+    fn project(&mut self, raw: &RawConfig) -> ProjectPlan {
+        let p = KeyPath::root().key("project");
+        let r = &raw.project;
+        self.check(&p.key("name"), &r.name, "project name", grammar::name);
+        let description = r.description.clone();
+        if let Some(d) = &description {
+            self.check(&p.key("description"), d, "description", |_| Ok(()));
+        }
+        if let Some(s) = &r.source {
+            self.check(&p.key("source"), s, "source URL", grammar::https_url);
+        }
+        if let Some(l) = &r.license {
+            self.check(&p.key("license"), l, "license", grammar::spdx);
+        }
+        ProjectPlan { name: r.name.clone(), description, source: r.source.clone(), license: r.license.clone() }
+    }
+
+    fn registry(&mut self, raw: &RawConfig) -> RegistryPlan {
+        let p = KeyPath::root().key("registry");
+        let r = &raw.registry;
+        self.check(&p.key("host"), &r.host, "registry host", grammar::registry_host);
+        if let Some(ns) = &r.namespace {
+            self.check(&p.key("namespace"), ns, "registry namespace", grammar::repository_path);
+        }
+        let host = r.host.to_ascii_lowercase();
+        let is_docker_hub = matches!(host.as_str(), "docker.io" | "index.docker.io" | "registry-1.docker.io");
+        if is_docker_hub && r.namespace.is_none() {
+            self.error_help(
+                p.key("host"),
+                "Docker Hub (the default registry) needs a namespace to push to",
+                "set `registry.namespace` to your Docker Hub user or organisation",
+            );
+        }
+        let prefix = match &r.namespace {
+            Some(ns) => format!("{}/{ns}", r.host),
+            None => r.host.clone(),
+        };
+        RegistryPlan {
+            is_ghcr: host == "ghcr.io",
+            host: r.host.clone(),
+            namespace: r.namespace.clone(),
+            prefix,
+            is_docker_hub,
+        }
+    }
+
+    /// Parses a platform list: aliases normalised (with a note), duplicates and unknowns refused.
+    fn platforms(&mut self, path: &KeyPath, list: &[String]) -> Vec<&'static PlatformInfo> {
+        if list.is_empty() {
+            self.error_help(
+                path.clone(),
+                "the platform list is empty",
+                "list at least one platform, e.g. `[\"linux/amd64\"]`",
+            );
+        }
+        let mut out: Vec<&'static PlatformInfo> = Vec::new();
+        for (i, s) in list.iter().enumerate().take(MAX_LIST) {
+            let at = path.index(i);
+            if grammar::text(s).is_err() {
+                self.check(&at, s, "platform", |_| Ok(()));
+                continue;
+            }
+            match platform::parse(s) {
+                Ok(parsed) => {
+                    if let Some(from) = &parsed.normalised_from {
+                        self.diagnostics.push(
+                            Diagnostic::note(at.clone(), format!("`{from}` is read as `{}`", parsed.info.oci))
+                                .with_help(format!("write `{}` to silence this note", parsed.info.oci)),
+                        );
+                    }
+                    if out.contains(&parsed.info) {
+                        self.error_help(at, format!("`{}` is listed twice", parsed.info.oci), "remove the duplicate");
+                    } else {
+                        out.push(parsed.info);
+                    }
+                }
+                Err(e) => {
+                    let help = match &e {
+                        platform::PlatformError::UnknownArch { suggestion: Some(s), .. } => {
+                            let oci = platform::PLATFORMS.iter().find(|p| p.arch == *s).map_or(*s, |p| p.oci);
+                            format!("did you mean `{oci}`?")
+                        }
+                        _ => format!(
+                            "supported platforms: {}",
+                            platform::PLATFORMS.iter().map(|p| p.oci).collect::<Vec<_>>().join(", ")
+                        ),
+                    };
+                    self.error_help(at, format!("invalid platform `{s}`: {e}"), help);
+                }
+            }
+        }
+        out
+    }
+
+    fn app(
+        &mut self,
+        p: &KeyPath,
+        raw: &RawApp,
+        project_platforms: &[&'static PlatformInfo],
+        registry: &RegistryPlan,
+        several: bool,
+    ) -> AppPlan {
+        self.check(&p.key("name"), &raw.name, "app name", grammar::name);
+        let bin = raw.bin.clone().unwrap_or_else(|| raw.name.clone());
+        self.check(&p.key("bin"), &bin, "binary name", grammar::binary);
+        let image_name = raw.image.clone().unwrap_or_else(|| raw.name.clone());
+        self.check(&p.key("image"), &image_name, "image name", grammar::repository_path);
+        let image = format!("{}/{image_name}", registry.prefix);
+
+        let platforms = match &raw.platforms {
+            Some(list) => self.platforms(&p.key("platforms"), list),
+            None => project_platforms.to_vec(),
+        };
+
+        if raw.language == Language::Rust {
+            for platform in platforms.iter().filter(|p| p.gnu_prefix.is_none()) {
+                let path = if raw.platforms.is_some() {
+                    p.key("platforms")
+                } else {
+                    KeyPath::root().key("project").key("platforms")
+                };
+                self.error_help(
+                    path,
+                    format!(
+                        "app `{}`: Rust cannot be cross-compiled for `{}` here: Debian has no cross gcc for it",
+                        raw.name, platform.oci
+                    ),
+                    "drop the platform for this app (set `platforms` in its [[app]] table)",
+                );
+            }
+        }
+        self.language_keys(p, raw);
+        let runtime = raw.runtime.unwrap_or(Runtime::Distroless);
+        let base = images::runtime_base(runtime, raw.language);
+        let runtime_image = match (&raw.runtime_image, base.image) {
+            (Some(img), _) if runtime == Runtime::Scratch => {
+                self.error_help(
+                    p.key("runtime-image"),
+                    format!("`runtime-image = \"{img}\"` conflicts with `runtime = \"scratch\"`"),
+                    "remove one of the two",
+                );
+                None
+            }
+            (Some(img), _) => {
+                self.check(&p.key("runtime-image"), img, "image reference", grammar::image_reference);
+                Some(img.clone())
+            }
+            (None, Some(default)) => Some(default.to_string()),
+            (None, None) => None,
+        };
+        self.runtime_platforms(p, raw, runtime, runtime_image.as_deref(), &platforms);
+        if raw.language == Language::Rust && !base.glibc {
+            self.error_help(
+                p.key("runtime"),
+                format!("a Rust binary built for glibc cannot run on `{}`, which has no glibc", runtime_name(runtime)),
+                "use `runtime = \"distroless\"` or `\"debian-slim\"`",
+            );
+        }
+
+        let builder_image = match &raw.builder_image {
+            Some(img) => {
+                self.check(&p.key("builder-image"), img, "image reference", grammar::image_reference);
+                img.clone()
+            }
+            None => match raw.language {
+                Language::Go => images::go_builder(raw.go.version.as_deref().unwrap_or(images::DEFAULT_GO_VERSION)),
+                Language::Rust => {
+                    images::rust_builder(raw.rust.version.as_deref().unwrap_or(images::DEFAULT_RUST_VERSION))
+                }
+            },
+        };
+
+        let user = raw.user.clone().unwrap_or_else(|| "app".to_string());
+        self.check(&p.key("user"), &user, "user name", grammar::user);
+        let uid = raw.uid.unwrap_or(10001);
+        if uid == 0 {
+            self.error_help(p.key("uid"), "uid 0 is root", "pick a non-zero id, e.g. 10001");
+        }
+
+        let mut ports = Vec::new();
+        for (i, port) in raw.ports.iter().enumerate() {
+            if *port == 0 {
+                self.error(p.key("ports").index(i), "port 0 is not a port");
+            } else if ports.contains(port) {
+                self.error(p.key("ports").index(i), format!("port {port} is listed twice"));
+            } else {
+                ports.push(*port);
+            }
+        }
+
+        let env = self.vars(&p.key("env"), &raw.env, "environment variable");
+        let ident = raw.name.to_ascii_uppercase().replace('-', "_");
+        let platform_env = format!("{ident}_PLATFORM");
+        if raw.env.contains_key(&platform_env) {
+            self.error_help(
+                p.key("env").key(&platform_env),
+                format!("`{platform_env}` is set by mkmulti"),
+                "it holds the image's platform; remove it",
+            );
+        }
+        let build_args = self.vars(&p.key("build-args"), &raw.build_args, "build argument");
+        for reserved in [
+            "VERSION",
+            "COMMIT",
+            "BUILD_DATE",
+            "TARGETPLATFORM",
+            "TARGETOS",
+            "TARGETARCH",
+            "TARGETVARIANT",
+            "BUILDPLATFORM",
+        ] {
+            if raw.build_args.contains_key(reserved) {
+                self.error_help(
+                    p.key("build-args").key(reserved),
+                    format!("`{reserved}` is set by mkmulti or BuildKit"),
+                    "remove it",
+                );
+            }
+        }
+        let compose_environment =
+            self.vars(&p.key("compose").key("environment"), &raw.compose.environment, "environment variable");
+
+        self.check_list(&p.key("volumes"), &raw.volumes, "container path", grammar::container_path);
+        self.check_list(&p.key("args"), &raw.args, "argument", |_| Ok(()));
+        let home = format!("/home/{user}");
+
+        let bin_path = format!("{BIN_DIR}/{bin}");
+        let healthcheck = raw.healthcheck.as_ref().map(|h| {
+            let hp = p.key("healthcheck");
+            if h.command.is_empty() {
+                self.error(hp.key("command"), "the health check command is empty");
+            }
+            self.check_list(&hp.key("command"), &h.command, "command word", |_| Ok(()));
+            self.check(&hp.key("interval"), &h.interval, "duration", grammar::duration);
+            self.check(&hp.key("timeout"), &h.timeout, "duration", grammar::duration);
+            self.check(&hp.key("start-period"), &h.start_period, "duration", grammar::duration);
+            let mut command = h.command.clone();
+            if let Some(first) = command.first_mut() {
+                if *first == bin {
+                    *first = bin_path.clone();
+                } else if !first.starts_with('/') && !base.shell {
+                    self.error_help(
+                        hp.key("command").index(0),
+                        format!("`{first}` is not on a `{}` image", runtime_name(runtime)),
+                        format!("start the command with the app's binary (`{bin}`) or an absolute path"),
+                    );
+                }
+            }
+            HealthcheckPlan {
+                command,
+                interval: h.interval.clone(),
+                timeout: h.timeout.clone(),
+                start_period: h.start_period.clone(),
+                retries: h.retries,
+            }
+        });
+        let smoke_test = raw.smoke_test.clone().unwrap_or_else(|| vec!["--version".to_string()]);
+        self.check_list(&p.key("smoke-test"), &smoke_test, "argument", |_| Ok(()));
+
+        self.check_list(&p.key("packages"), &raw.packages, "package name", grammar::package);
+        if !raw.packages.is_empty() && base.package_manager.is_none() {
+            self.error_help(
+                p.key("packages"),
+                format!("`{}` has no package manager to install packages with", runtime_name(runtime)),
+                "use `runtime = \"alpine\"` or `\"debian-slim\"`, or drop the packages",
+            );
+        }
+
+        let go = (raw.language == Language::Go).then(|| self.go(p, raw));
+        let rust = (raw.language == Language::Rust).then(|| self.rust(p, raw));
+
+        let emulated_steps = usize::from(!raw.packages.is_empty());
+        AppPlan {
+            ident,
+            language: raw.language,
+            dockerfile: if several { format!("Dockerfile.{}", raw.name) } else { "Dockerfile".to_string() },
+            bin,
+            bin_path,
+            image,
+            image_name,
+            platforms_csv: platforms.iter().map(|p| p.oci).collect::<Vec<_>>().join(","),
+            platforms: platforms.into_iter().map(PlatformPlan::new).collect(),
+            builder_image,
+            runtime,
+            runtime_image,
+            runtime_has_shell: base.shell,
+            runtime_has_passwd: base.passwd,
+            copy_certs: !base.certs,
+            user,
+            uid,
+            home,
+            ports,
+            env,
+            platform_env,
+            volumes: raw.volumes.clone(),
+            args: raw.args.clone(),
+            healthcheck,
+            smoke_test,
+            packages: raw.packages.clone(),
+            package_manager: base.package_manager,
+            build_args,
+            go,
+            rust,
+            compose_restart: match raw.compose.restart.unwrap_or(RestartPolicy::UnlessStopped) {
+                RestartPolicy::No => "no",
+                RestartPolicy::Always => "always",
+                RestartPolicy::OnFailure => "on-failure",
+                RestartPolicy::UnlessStopped => "unless-stopped",
+            },
+            compose_environment,
+            emulated_steps,
+            name: raw.name.clone(),
+        }
+    }
+
+    /// Keys of the other language are mistakes, not silently ignored settings.
+    fn language_keys(&mut self, p: &KeyPath, raw: &RawApp) {
+        let (wrong, keys): (&str, Vec<(&str, bool)>) = match raw.language {
+            Language::Go => (
+                "rust",
+                vec![
+                    ("package", raw.package.is_some()),
+                    (
+                        "rust",
+                        raw.rust.version.is_some()
+                            || !raw.rust.features.is_empty()
+                            || raw.rust.no_default_features
+                            || raw.rust.profile.is_some(),
+                    ),
+                ],
+            ),
+            Language::Rust => (
+                "go",
+                vec![
+                    ("main", raw.main.is_some()),
+                    (
+                        "go",
+                        raw.go.version.is_some()
+                            || !raw.go.ldflags.is_empty()
+                            || !raw.go.tags.is_empty()
+                            || raw.go.version_package.is_some(),
+                    ),
+                ],
+            ),
+        };
+        for (key, set) in keys {
+            if set {
+                self.error_help(
+                    p.key(key),
+                    format!("`{key}` is a {wrong} setting, but this app's language is not {wrong}"),
+                    "remove it, or fix `language`",
+                );
+            }
+        }
+    }
+
+    fn runtime_platforms(
+        &mut self,
+        p: &KeyPath,
+        raw: &RawApp,
+        runtime: Runtime,
+        image: Option<&str>,
+        platforms: &[&'static PlatformInfo],
+    ) {
+        let Some(image) = image else { return };
+        let Some(published) = images::known_platforms(runtime, raw.language, image) else {
+            return;
+        };
+        for platform in platforms {
+            if !published.contains(&platform.oci) {
+                let path = if raw.platforms.is_some() {
+                    p.key("platforms")
+                } else {
+                    KeyPath::root().key("project").key("platforms")
+                };
+                self.error_help(
+                    path,
+                    format!("runtime image `{image}` does not publish `{}` (app `{}`)", platform.oci, raw.name),
+                    format!("it publishes: {}. Pick another runtime or drop the platform", published.join(", ")),
+                );
+            }
+        }
+    }
+
+    fn vars(&mut self, path: &KeyPath, vars: &IndexMap<String, String>, what: &str) -> Vec<(String, String)> {
+        for (k, v) in vars {
+            let at = path.key(k);
+            self.check(&at, k, &format!("{what} name"), grammar::env_name);
+            self.check(&at, v, &format!("{what} value"), |_| Ok(()));
+            let upper = k.to_ascii_uppercase();
+            if ["TOKEN", "PASSWORD", "SECRET", "KEY", "CREDENTIAL"].iter().any(|s| upper.contains(s)) {
+                self.diagnostics.push(
+                    Diagnostic::warning(
+                        at,
+                        format!("`{k}` looks like a secret; its value is stored in the image's metadata"),
+                    )
+                    .with_help("pass secrets at run time, or to builds with `RUN --mount=type=secret`"),
+                );
+            }
+        }
+        vars.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+    }
+
+    fn go(&mut self, p: &KeyPath, raw: &RawApp) -> GoPlan {
+        let gp = p.key("go");
+        let main = raw.main.clone().unwrap_or_else(|| ".".to_string());
+        self.check(&p.key("main"), &main, "Go package path", grammar::relative_path);
+        let version = raw.go.version.clone().unwrap_or_else(|| images::DEFAULT_GO_VERSION.to_string());
+        self.check(&gp.key("version"), &version, "Go version", grammar::version);
+        let version_package = raw.go.version_package.clone().unwrap_or_else(|| "main".to_string());
+        self.check(&gp.key("version-package"), &version_package, "Go package path", grammar::go_package);
+        self.check_list(&gp.key("ldflags"), &raw.go.ldflags, "ldflags word", grammar::ldflag);
+        self.check_list(&gp.key("tags"), &raw.go.tags, "Go build tag", grammar::go_tag);
+        GoPlan { version, main, version_package, extra_ldflags: raw.go.ldflags.clone(), tags: raw.go.tags.clone() }
+    }
+
+    fn rust(&mut self, p: &KeyPath, raw: &RawApp) -> RustPlan {
+        let rp = p.key("rust");
+        let version = raw.rust.version.clone().unwrap_or_else(|| images::DEFAULT_RUST_VERSION.to_string());
+        self.check(&rp.key("version"), &version, "Rust version", grammar::version);
+        if let Some(pkg) = &raw.package {
+            self.check(&p.key("package"), pkg, "Cargo package name", grammar::cargo_name);
+        }
+        self.check_list(&rp.key("features"), &raw.rust.features, "Cargo feature", grammar::cargo_feature);
+        let profile = raw.rust.profile.clone().unwrap_or_else(|| "release".to_string());
+        self.check(&rp.key("profile"), &profile, "Cargo profile", grammar::cargo_name);
+        let profile_dir = if profile == "dev" { "debug".to_string() } else { profile.clone() };
+        RustPlan {
+            version,
+            package: raw.package.clone(),
+            features: raw.rust.features.clone(),
+            no_default_features: raw.rust.no_default_features,
+            profile,
+            profile_dir,
+        }
+    }
+
+    fn ci(&mut self, raw: &RawConfig, registry: &RegistryPlan, apps: &[AppPlan]) -> CiPlan {
+        let p = KeyPath::root().key("ci");
+        let c = &raw.ci;
+        self.check(&p.key("workflow"), &c.workflow, "workflow name", grammar::binary);
+        if c.branches.is_empty() {
+            self.error_help(p.key("branches"), "no branches", "name the default branch, e.g. `[\"main\"]`");
+        }
+        self.check_list(&p.key("branches"), &c.branches, "branch name", grammar::branch);
+        self.check(&p.key("tag-pattern"), &c.tag_pattern, "tag pattern", grammar::ref_pattern);
+        let secret = |s: &Option<String>, key: &str, this: &mut Self| {
+            if let Some(name) = s {
+                this.check(&p.key(key), name, "secret name", grammar::secret_name);
+            }
+        };
+        secret(&c.username_secret, "username-secret", self);
+        secret(&c.password_secret, "password-secret", self);
+        let (default_user, default_password) = if registry.is_docker_hub {
+            ("secrets.DOCKERHUB_USERNAME", "secrets.DOCKERHUB_TOKEN")
+        } else if registry.is_ghcr {
+            ("github.actor", "secrets.GITHUB_TOKEN")
+        } else {
+            ("secrets.REGISTRY_USERNAME", "secrets.REGISTRY_PASSWORD")
+        };
+        let username_expr = c.username_secret.as_ref().map_or(default_user.to_string(), |s| format!("secrets.{s}"));
+        let password_expr = c.password_secret.as_ref().map_or(default_password.to_string(), |s| format!("secrets.{s}"));
+        CiPlan {
+            workflow_path: format!(".github/workflows/{}.yml", c.workflow),
+            default_branch: c.branches.first().cloned().unwrap_or_else(|| "main".into()),
+            branches: c.branches.clone(),
+            tag_pattern: c.tag_pattern.clone(),
+            pull_requests: c.pull_requests,
+            cache: c.cache,
+            needs_packages_write: password_expr == "secrets.GITHUB_TOKEN",
+            username_expr,
+            password_expr,
+            needs_qemu: apps.iter().any(|a| a.emulated_steps > 0),
+        }
+    }
+}
+
+fn runtime_name(r: Runtime) -> &'static str {
+    match r {
+        Runtime::Scratch => "scratch",
+        Runtime::Distroless => "distroless",
+        Runtime::Alpine => "alpine",
+        Runtime::DebianSlim => "debian-slim",
+    }
+}

@@ -1,0 +1,359 @@
+//! Target platforms: parsing and normalising what users write, and the per-platform facts every output needs.
+//!
+//! Sources for the table below (checked 2026):
+//! - canonical names and aliases: containerd/platforms `platforms.go` and `database.go` (`normalizeArch`);
+//! - Go: `go tool dist list`, `GOARM` from `cmd/dist/build.go` (5, 6, 7);
+//! - Rust: `rustc --print target-list`;
+//! - Debian bookworm: the `dpkg --print-architecture` names and the `gcc-<triple>` / `libc6-dev-<arch>-cross`
+//!   cross packages;
+//! - ELF `e_machine` values: the System V gABI (`EM_X86_64` 62, `EM_AARCH64` 183, ...);
+//! - `uname -m` spellings: Linux `arch/*/Makefile` `UTS_MACHINE`, macOS `arm64`.
+
+use std::fmt;
+
+/// Everything mkmulti knows about one `linux/...` platform.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PlatformInfo {
+    /// Canonical OCI form, as Docker prints it: `linux/arm/v7`.
+    pub oci: &'static str,
+    /// `TARGETARCH` as BuildKit sets it.
+    pub arch: &'static str,
+    /// `TARGETVARIANT` as BuildKit sets it (empty when none).
+    pub variant: &'static str,
+    /// Go `GOARCH`.
+    pub goarch: &'static str,
+    /// Go `GOARM` (only for `GOARCH=arm`).
+    pub goarm: Option<&'static str>,
+    /// Rust target triple with glibc.
+    pub rust_gnu: &'static str,
+    /// Rust target triple with musl.
+    pub rust_musl: &'static str,
+    /// Debian architecture name; `None` where Debian has no exact match.
+    pub debian_arch: Option<&'static str>,
+    /// GNU toolchain prefix of Debian's cross gcc (`aarch64-linux-gnu`).
+    pub gnu_prefix: Option<&'static str>,
+    /// ELF `e_machine` of a binary for this platform, as two little-endian hex bytes the way `od -tx1` prints them.
+    pub elf_machine: &'static str,
+    /// `uname -m` spellings that identify this platform (Linux first, then other systems').
+    pub uname: &'static [&'static str],
+}
+
+/// The platforms mkmulti can build for, in the order it lists them.
+pub const PLATFORMS: &[PlatformInfo] = &[
+    PlatformInfo {
+        oci: "linux/amd64",
+        arch: "amd64",
+        variant: "",
+        goarch: "amd64",
+        goarm: None,
+        rust_gnu: "x86_64-unknown-linux-gnu",
+        rust_musl: "x86_64-unknown-linux-musl",
+        debian_arch: Some("amd64"),
+        gnu_prefix: Some("x86_64-linux-gnu"),
+        elf_machine: "3e 00",
+        uname: &["x86_64", "amd64"],
+    },
+    PlatformInfo {
+        oci: "linux/arm64",
+        arch: "arm64",
+        variant: "",
+        goarch: "arm64",
+        goarm: None,
+        rust_gnu: "aarch64-unknown-linux-gnu",
+        rust_musl: "aarch64-unknown-linux-musl",
+        debian_arch: Some("arm64"),
+        gnu_prefix: Some("aarch64-linux-gnu"),
+        elf_machine: "b7 00",
+        uname: &["aarch64", "arm64", "armv8l", "aarch64_be"],
+    },
+    PlatformInfo {
+        oci: "linux/arm/v7",
+        arch: "arm",
+        variant: "v7",
+        goarch: "arm",
+        goarm: Some("7"),
+        rust_gnu: "armv7-unknown-linux-gnueabihf",
+        rust_musl: "armv7-unknown-linux-musleabihf",
+        debian_arch: Some("armhf"),
+        gnu_prefix: Some("arm-linux-gnueabihf"),
+        elf_machine: "28 00",
+        uname: &["armv7l", "armv7"],
+    },
+    PlatformInfo {
+        oci: "linux/arm/v6",
+        arch: "arm",
+        variant: "v6",
+        goarch: "arm",
+        goarm: Some("6"),
+        rust_gnu: "arm-unknown-linux-gnueabihf",
+        rust_musl: "arm-unknown-linux-musleabihf",
+        debian_arch: None,
+        gnu_prefix: None,
+        elf_machine: "28 00",
+        uname: &["armv6l", "armv6"],
+    },
+    PlatformInfo {
+        oci: "linux/386",
+        arch: "386",
+        variant: "",
+        goarch: "386",
+        goarm: None,
+        rust_gnu: "i686-unknown-linux-gnu",
+        rust_musl: "i686-unknown-linux-musl",
+        debian_arch: Some("i386"),
+        gnu_prefix: Some("i686-linux-gnu"),
+        elf_machine: "03 00",
+        uname: &["i686", "i386", "i586"],
+    },
+    PlatformInfo {
+        oci: "linux/riscv64",
+        arch: "riscv64",
+        variant: "",
+        goarch: "riscv64",
+        goarm: None,
+        rust_gnu: "riscv64gc-unknown-linux-gnu",
+        rust_musl: "riscv64gc-unknown-linux-musl",
+        debian_arch: Some("riscv64"),
+        gnu_prefix: Some("riscv64-linux-gnu"),
+        elf_machine: "f3 00",
+        uname: &["riscv64"],
+    },
+    PlatformInfo {
+        oci: "linux/ppc64le",
+        arch: "ppc64le",
+        variant: "",
+        goarch: "ppc64le",
+        goarm: None,
+        rust_gnu: "powerpc64le-unknown-linux-gnu",
+        rust_musl: "powerpc64le-unknown-linux-musl",
+        debian_arch: Some("ppc64el"),
+        gnu_prefix: Some("powerpc64le-linux-gnu"),
+        elf_machine: "15 00",
+        uname: &["ppc64le"],
+    },
+    PlatformInfo {
+        oci: "linux/s390x",
+        arch: "s390x",
+        variant: "",
+        goarch: "s390x",
+        goarm: None,
+        rust_gnu: "s390x-unknown-linux-gnu",
+        rust_musl: "s390x-unknown-linux-musl",
+        debian_arch: Some("s390x"),
+        gnu_prefix: Some("s390x-linux-gnu"),
+        elf_machine: "16 00",
+        uname: &["s390x"],
+    },
+];
+
+/// The platforms used when a config names none.
+pub const DEFAULT_PLATFORMS: &[&str] = &["linux/amd64", "linux/arm64", "linux/arm/v7"];
+
+impl PlatformInfo {
+    /// `amd64`, `arm64`, `armv7`: `TARGETARCH` and `TARGETVARIANT` joined, as used in stage names and make targets.
+    pub fn slug(&self) -> String {
+        format!("{}{}", self.arch, self.variant)
+    }
+}
+
+impl fmt::Display for PlatformInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.oci)
+    }
+}
+
+/// How a platform string was understood.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Parsed {
+    pub info: &'static PlatformInfo,
+    /// Set when the input was an alias, with the canonical form it became.
+    pub normalised_from: Option<String>,
+}
+
+/// Why a platform string was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PlatformError {
+    Empty,
+    Wildcard,
+    NotLinux { os: String },
+    UnknownArch { arch: String, suggestion: Option<&'static str> },
+    UnknownVariant { arch: &'static str, variant: String, known: Vec<&'static str> },
+}
+
+impl fmt::Display for PlatformError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PlatformError::Empty => f.write_str("a platform cannot be empty"),
+            PlatformError::Wildcard => f.write_str("wildcards are not platforms; list each platform"),
+            PlatformError::NotLinux { os } => {
+                write!(f, "operating system `{os}` is not supported; container images here are `linux/...`")
+            }
+            PlatformError::UnknownArch { arch, .. } => write!(f, "unknown architecture `{arch}`"),
+            PlatformError::UnknownVariant { arch, variant, known } => {
+                if known.is_empty() {
+                    write!(f, "architecture `{arch}` has no variant `{variant}`")
+                } else {
+                    write!(f, "`{arch}` has no variant `{variant}` (known: {})", known.join(", "))
+                }
+            }
+        }
+    }
+}
+
+/// Parses a platform the way users write it (`linux/arm64`, `arm64`, `aarch64`, `linux/arm64/v8`, `armhf`,
+/// `LINUX/AMD64`) into the canonical entry. Unlike containerd, a missing OS means `linux`, never the host's.
+pub fn parse(input: &str) -> Result<Parsed, PlatformError> {
+    let trimmed = input.trim();
+    if trimmed.is_empty() {
+        return Err(PlatformError::Empty);
+    }
+    if trimmed.contains('*') {
+        return Err(PlatformError::Wildcard);
+    }
+    let lower = trimmed.to_ascii_lowercase();
+    let parts: Vec<&str> = lower.split('/').collect();
+    let (os, arch, variant) = match parts.as_slice() {
+        [arch] => ("linux", *arch, None),
+        [first, second] if is_known_os(first) => (*first, *second, None),
+        [arch, variant] => ("linux", *arch, Some(*variant)),
+        [os, arch, variant] => (*os, *arch, Some(*variant)),
+        _ => {
+            return Err(PlatformError::UnknownArch { arch: trimmed.to_string(), suggestion: None });
+        }
+    };
+    if os != "linux" {
+        return Err(PlatformError::NotLinux { os: os.to_string() });
+    }
+    let (arch, implied_variant) = normalise_arch(arch);
+    let variant = match (variant, implied_variant) {
+        (Some(v), _) => Some(v.to_string()),
+        (None, implied) => implied.map(str::to_string),
+    };
+    let candidates: Vec<&'static PlatformInfo> = PLATFORMS.iter().filter(|p| p.arch == arch).collect();
+    if candidates.is_empty() {
+        return Err(PlatformError::UnknownArch { suggestion: suggest_arch(arch), arch: arch.to_string() });
+    }
+    let info = match variant.as_deref() {
+        // arm64's only variant is v8, which containerd drops.
+        Some("v8") if arch == "arm64" => candidates[0],
+        // 32-bit ARM without a variant means v7, as containerd and Docker assume.
+        None if arch == "arm" => candidates.iter().find(|p| p.variant == "v7").copied().unwrap_or(candidates[0]),
+        None => candidates[0],
+        Some(v) => match candidates.iter().find(|p| p.variant == v) {
+            Some(p) => p,
+            None => {
+                let known = candidates.iter().map(|p| p.variant).filter(|v| !v.is_empty()).collect();
+                let arch = candidates[0].arch;
+                return Err(PlatformError::UnknownVariant { arch, variant: v.to_string(), known });
+            }
+        },
+    };
+    let normalised_from = (info.oci != trimmed).then(|| trimmed.to_string());
+    Ok(Parsed { info, normalised_from })
+}
+
+/// Looks up a canonical platform by its OCI form.
+pub fn by_oci(oci: &str) -> Option<&'static PlatformInfo> {
+    PLATFORMS.iter().find(|p| p.oci == oci)
+}
+
+fn is_known_os(s: &str) -> bool {
+    matches!(
+        s,
+        "linux" | "windows" | "darwin" | "macos" | "freebsd" | "netbsd" | "openbsd" | "solaris" | "illumos" | "wasip1"
+    )
+}
+
+/// containerd's `normalizeArch`, plus the `uname -m` spellings users paste; returns the arch and any variant
+/// the alias implies.
+fn normalise_arch(arch: &str) -> (&str, Option<&'static str>) {
+    match arch {
+        "x86_64" | "x86-64" | "amd64" => ("amd64", None),
+        "aarch64" | "arm64" => ("arm64", None),
+        "armhf" | "armv7" | "armv7l" => ("arm", Some("v7")),
+        "armel" | "armv6" | "armv6l" => ("arm", Some("v6")),
+        "i386" | "i686" | "x86" | "386" => ("386", None),
+        "ppc64el" => ("ppc64le", None),
+        "riscv" => ("riscv64", None),
+        other => (other, None),
+    }
+}
+
+fn suggest_arch(arch: &str) -> Option<&'static str> {
+    crate::suggest::closest(arch, PLATFORMS.iter().map(|p| p.arch))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn oci(s: &str) -> &'static str {
+        parse(s).unwrap_or_else(|e| panic!("{s}: {e}")).info.oci
+    }
+
+    #[test]
+    fn canonical_forms_parse_to_themselves_without_a_note() {
+        for p in PLATFORMS {
+            let parsed = parse(p.oci).unwrap();
+            assert_eq!(parsed.info.oci, p.oci);
+            assert_eq!(parsed.normalised_from, None);
+        }
+    }
+
+    #[test]
+    fn aliases_normalise_like_containerd_but_default_to_linux() {
+        assert_eq!(oci("aarch64"), "linux/arm64");
+        assert_eq!(oci("arm64"), "linux/arm64");
+        assert_eq!(oci("linux/arm64/v8"), "linux/arm64");
+        assert_eq!(oci("x86_64"), "linux/amd64");
+        assert_eq!(oci("LINUX/AMD64"), "linux/amd64");
+        assert_eq!(oci("armhf"), "linux/arm/v7");
+        assert_eq!(oci("linux/arm"), "linux/arm/v7");
+        assert_eq!(oci("arm/v6"), "linux/arm/v6");
+        assert_eq!(oci("armel"), "linux/arm/v6");
+        assert_eq!(oci("i386"), "linux/386");
+        assert_eq!(oci("linux/ppc64el"), "linux/ppc64le");
+        assert_eq!(parse("aarch64").unwrap().normalised_from.as_deref(), Some("aarch64"));
+    }
+
+    #[test]
+    fn refusals_say_why() {
+        assert_eq!(parse(""), Err(PlatformError::Empty));
+        assert_eq!(parse("linux/*"), Err(PlatformError::Wildcard));
+        assert_eq!(parse("darwin/arm64"), Err(PlatformError::NotLinux { os: "darwin".into() }));
+        assert_eq!(parse("windows/amd64"), Err(PlatformError::NotLinux { os: "windows".into() }));
+        match parse("linux/amd46") {
+            Err(PlatformError::UnknownArch { arch, suggestion }) => {
+                assert_eq!(arch, "amd46");
+                assert_eq!(suggestion, Some("amd64"));
+            }
+            other => panic!("{other:?}"),
+        }
+        match parse("linux/arm/v9") {
+            Err(PlatformError::UnknownVariant { known, .. }) => assert_eq!(known, vec!["v7", "v6"]),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(parse("linux/mips64le"), Err(PlatformError::UnknownArch { .. })));
+    }
+
+    #[test]
+    fn table_is_consistent() {
+        for p in PLATFORMS {
+            assert_eq!(
+                p.oci,
+                if p.variant.is_empty() {
+                    format!("linux/{}", p.arch)
+                } else {
+                    format!("linux/{}/{}", p.arch, p.variant)
+                }
+            );
+            assert_eq!(p.goarm.is_some(), p.goarch == "arm");
+            assert!(p.rust_gnu.contains("linux-gnu") && p.rust_musl.contains("linux-musl"));
+            assert_eq!(p.debian_arch.is_some(), p.gnu_prefix.is_some());
+        }
+        for d in DEFAULT_PLATFORMS {
+            assert!(by_oci(d).is_some());
+        }
+        assert_eq!(by_oci("linux/arm/v7").unwrap().slug(), "armv7");
+    }
+}

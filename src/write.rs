@@ -1,0 +1,191 @@
+//! Pass 4: compare rendered files with the disk, then write, check or list them.
+//!
+//! Everything is rendered before anything is written. Each file is written to a temporary sibling and renamed
+//! into place; if any write fails, the files already replaced are restored. A generated file whose content no
+//! longer matches the hash in its header was edited by a person and is never overwritten without `--force`.
+
+use std::fs;
+use std::io::{self, Write as _};
+use std::path::{Component, Path, PathBuf};
+
+use crate::render::{GeneratedFile, is_pristine};
+
+/// What writing would do to one file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    Create,
+    Update,
+    Unchanged,
+    /// On disk and edited by a person since mkmulti wrote it (or not written by mkmulti at all).
+    Edited,
+}
+
+#[derive(Debug)]
+pub struct Planned<'a> {
+    pub file: &'a GeneratedFile,
+    pub target: PathBuf,
+    pub change: Change,
+    pub current: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: io::Error },
+    #[error("{path}: refusing to write outside the output directory")]
+    Escapes { path: PathBuf },
+    #[error("the output directory {path} does not exist")]
+    NoOutputDir { path: PathBuf },
+}
+
+fn io_err(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
+    move |source| WriteError::Io { path: path.to_path_buf(), source }
+}
+
+/// Compares each rendered file with what is on disk under `out`.
+pub fn compare<'a>(out: &Path, files: &'a [GeneratedFile]) -> Result<Vec<Planned<'a>>, WriteError> {
+    if !out.is_dir() {
+        return Err(WriteError::NoOutputDir { path: out.to_path_buf() });
+    }
+    let root = out.canonicalize().map_err(io_err(out))?;
+    files
+        .iter()
+        .map(|file| {
+            let target = out.join(&file.path);
+            check_inside(&root, &target)?;
+            let current = match fs::read(&target) {
+                Ok(bytes) => Some(String::from_utf8_lossy(&bytes).into_owned()),
+                Err(e) if matches!(e.kind(), io::ErrorKind::NotFound | io::ErrorKind::NotADirectory) => None,
+                Err(e) => {
+                    return Err(WriteError::Io { path: target, source: e });
+                }
+            };
+            let change = match &current {
+                None => Change::Create,
+                Some(c) if *c == file.contents => Change::Unchanged,
+                Some(c) if is_pristine(c) == Some(true) => Change::Update,
+                Some(_) => Change::Edited,
+            };
+            Ok(Planned { file, target, change, current })
+        })
+        .collect()
+}
+
+/// Refuses targets that leave the output directory through `..` or a symlinked parent.
+fn check_inside(root: &Path, target: &Path) -> Result<(), WriteError> {
+    let escapes = || WriteError::Escapes { path: target.to_path_buf() };
+    let mut existing = target.to_path_buf();
+    // The deepest existing ancestor (or the file itself, if it is a symlink) must resolve inside `root`.
+    while !existing.exists() && existing.symlink_metadata().is_err() {
+        if !existing.pop() {
+            return Err(escapes());
+        }
+    }
+    let resolved = existing.canonicalize().map_err(|_| escapes())?;
+    if !resolved.starts_with(root) {
+        return Err(escapes());
+    }
+    let rest = target.strip_prefix(&existing).unwrap_or(Path::new(""));
+    if rest.components().any(|c| !matches!(c, Component::Normal(_))) {
+        return Err(escapes());
+    }
+    Ok(())
+}
+
+/// Writes every file that changed. On failure, restores the files already replaced and removes new ones.
+pub fn write(planned: &[Planned<'_>], force: bool) -> Result<Vec<PathBuf>, WriteError> {
+    let mut done: Vec<(&Planned<'_>, Option<&String>)> = Vec::new();
+    for p in planned {
+        let write_it = match p.change {
+            Change::Create | Change::Update => true,
+            Change::Edited => force,
+            Change::Unchanged => false,
+        };
+        if !write_it {
+            continue;
+        }
+        if let Err(e) = write_one(&p.target, &p.file.contents, p.file.executable) {
+            for (undo, previous) in done.iter().rev() {
+                let _ = match previous {
+                    Some(old) => write_one(&undo.target, old, undo.file.executable),
+                    None => fs::remove_file(&undo.target).map_err(io_err(&undo.target)),
+                };
+            }
+            return Err(e);
+        }
+        done.push((p, p.current.as_ref()));
+    }
+    Ok(done.into_iter().map(|(p, _)| p.target.clone()).collect())
+}
+
+/// Writes through a temporary file in the same directory and renames it into place.
+fn write_one(target: &Path, contents: &str, executable: bool) -> Result<(), WriteError> {
+    let dir = target.parent().expect("targets are files inside the output directory");
+    fs::create_dir_all(dir).map_err(io_err(dir))?;
+    let mut tmp = tempfile::Builder::new().prefix(".mkmulti-").tempfile_in(dir).map_err(io_err(dir))?;
+    tmp.write_all(contents.as_bytes()).map_err(io_err(target))?;
+    tmp.as_file().sync_all().map_err(io_err(target))?;
+    set_mode(tmp.path(), executable).map_err(io_err(target))?;
+    tmp.persist(target).map_err(|e| WriteError::Io { path: target.to_path_buf(), source: e.error })?;
+    Ok(())
+}
+
+#[cfg(unix)]
+fn set_mode(path: &Path, executable: bool) -> io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(path, fs::Permissions::from_mode(if executable { 0o755 } else { 0o644 }))
+}
+
+#[cfg(not(unix))]
+fn set_mode(_: &Path, _: bool) -> io::Result<()> {
+    Ok(())
+}
+
+/// A unified diff from the file on disk to the rendered one.
+pub fn diff(p: &Planned<'_>) -> String {
+    let old = p.current.as_deref().unwrap_or("");
+    similar::TextDiff::from_lines(old, &p.file.contents)
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{}", p.file.path), &format!("b/{}", p.file.path))
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(path: &str, contents: &str) -> GeneratedFile {
+        GeneratedFile { path: path.into(), contents: contents.into(), executable: false }
+    }
+
+    #[test]
+    fn paths_cannot_escape_the_output_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = [file("../evil", "x")];
+        assert!(matches!(compare(dir.path(), &files), Err(WriteError::Escapes { .. })));
+        #[cfg(unix)]
+        {
+            let outside = tempfile::tempdir().unwrap();
+            std::os::unix::fs::symlink(outside.path(), dir.path().join("scripts")).unwrap();
+            let files = [file("scripts/x.sh", "x")];
+            assert!(matches!(compare(dir.path(), &files), Err(WriteError::Escapes { .. })));
+        }
+    }
+
+    #[test]
+    fn failed_write_restores_earlier_files() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("a"), "old").unwrap();
+        // `b/c` cannot be created because `b` is a file.
+        fs::write(dir.path().join("b"), "blocker").unwrap();
+        let files = [file("a", "new"), file("new-file", "n"), file("b/c", "x")];
+        let mut planned = compare(dir.path(), &files).unwrap();
+        for p in &mut planned {
+            p.change = if p.current.is_some() { Change::Update } else { Change::Create };
+        }
+        assert!(write(&planned, false).is_err());
+        assert_eq!(fs::read_to_string(dir.path().join("a")).unwrap(), "old");
+        assert!(!dir.path().join("new-file").exists());
+    }
+}

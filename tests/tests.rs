@@ -1,0 +1,12 @@
+//! mkmulti's integration tests, in one binary.
+//!
+//! - `snapshots`: every generated file of every example, reviewed with `cargo insta review`;
+//! - `schema`: the checked-in JSON schema is current and every example validates against it;
+//! - `cli`: the real binary: `generate`, `check`, `init`, `schema`, exit codes and error output;
+//! - `invalid`: every config in `fixtures/invalid/` fails with the snapshotted diagnostics.
+
+mod cli;
+mod invalid;
+mod schema;
+mod snapshots;
+mod util;

@@ -1,0 +1,38 @@
+//! Helpers shared by the test modules.
+
+use std::path::{Path, PathBuf};
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Every example directory that holds a multiarch.toml, sorted.
+pub fn examples() -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(root().join("examples"))
+        .expect("examples/ exists")
+        .map(|e| e.expect("readable entry").path())
+        .filter(|p| p.join("multiarch.toml").is_file())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+/// Loads and plans a config the way `mkmulti generate` names it.
+pub fn load(config: &Path) -> mkmulti::Loaded {
+    match mkmulti::load(config, "multiarch.toml") {
+        Ok(l) => l,
+        Err(mkmulti::LoadError::Invalid(m)) => {
+            panic!("{} is invalid:\n{}", config.display(), m.concat())
+        }
+        Err(mkmulti::LoadError::Io(m)) => panic!("{m}"),
+    }
+}
+
+/// Insta settings writing to the top-level `snapshots/` folder, without module prefixes.
+pub fn insta_settings(subdir: &str) -> insta::Settings {
+    let mut s = insta::Settings::clone_current();
+    s.set_snapshot_path(root().join("snapshots").join(subdir));
+    s.set_prepend_module_to_snapshot(false);
+    s
+}
