@@ -103,33 +103,8 @@ chmod +x "$work/stub/docker"
 printf '{}\n' >"$work/hadolint.yaml"
 
 # --- accounting --------------------------------------------------------------
-passed=0
-failed=0
-
-# report CHECKER FILE STATUS OUTPUT
-report() {
-    if [[ "$3" -eq 0 ]]; then
-        echo "PASS $1 $2"
-        passed=$((passed + 1))
-    else
-        echo "FAIL $1 $2"
-        failed=$((failed + 1))
-        local line
-        if [[ -n "$4" ]]; then
-            while IFS= read -r line; do
-                printf '    %s\n' "$line"
-            done <<<"$4"
-        fi
-    fi
-}
-
-# run_check CHECKER FILE COMMAND... : run COMMAND, PASS if it exits 0.
-run_check() {
-    local checker="$1" file="$2" out status=0
-    shift 2
-    out="$("$@" 2>&1)" || status=$?
-    report "$checker" "$file" "$status" "$out"
-}
+# shellcheck source=scripts/lib/checks.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/checks.sh"
 
 # --- the checks (each runs inside the project directory) ----------------------
 
