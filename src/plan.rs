@@ -29,7 +29,8 @@ const MAX_LIST: usize = 256;
 #[derive(Debug, Clone, Serialize)]
 pub struct Plan {
     pub mkmulti_version: &'static str,
-    /// The config file name, as it appears in generated headers (relative to the output directory).
+    /// The config file name as it appears in generated headers (relative to the output directory), limited to
+    /// a plain path alphabet by [`header_label`].
     pub config_file: String,
     pub project: ProjectPlan,
     pub apps: Vec<AppPlan>,
@@ -337,7 +338,7 @@ impl Validator {
         let o = &raw.output;
         Plan {
             mkmulti_version: MKMULTI_VERSION,
-            config_file: config_file.to_string(),
+            config_file: header_label(config_file),
             project,
             apps,
             platforms,
@@ -876,11 +877,29 @@ impl Validator {
     }
 }
 
+/// The config's name as written into every generated file's header comment. It comes from the file system,
+/// not the config, so no grammar check saw it: characters outside `[A-Za-z0-9._/-]` become `_`, so a file name
+/// cannot add lines to a header or put `${{` (which GitHub expands even in comments) into a workflow.
+pub fn header_label(config_file: &str) -> String {
+    config_file.chars().map(|c| if c.is_ascii_alphanumeric() || "._/-".contains(c) { c } else { '_' }).collect()
+}
+
 fn runtime_name(r: Runtime) -> &'static str {
     match r {
         Runtime::Scratch => "scratch",
         Runtime::Distroless => "distroless",
         Runtime::Alpine => "alpine",
         Runtime::DebianSlim => "debian-slim",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::header_label;
+
+    #[test]
+    fn header_labels_cannot_inject_lines_or_expressions() {
+        assert_eq!(header_label("deploy/multiarch.toml"), "deploy/multiarch.toml");
+        assert_eq!(header_label("a\nRUN x ${{ y }}.toml"), "a_RUN_x_____y___.toml");
     }
 }
