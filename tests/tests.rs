@@ -3,10 +3,12 @@
 //! - `snapshots`: every generated file of every example, reviewed with `cargo insta review`;
 //! - `schema`: the checked-in JSON schema is current and every example validates against it;
 //! - `cli`: the real binary: `generate`, `check`, `init`, `schema`, exit codes and error output;
-//! - `invalid`: every config in `fixtures/invalid/` fails with the snapshotted diagnostics.
+//! - `invalid`: every config in `fixtures/invalid/` fails with the snapshotted diagnostics;
+//! - `scripts`: the generated shell scripts, run with stub `docker` and `uname` commands.
 
 mod cli;
 mod invalid;
 mod schema;
+mod scripts;
 mod snapshots;
 mod util;
