@@ -254,15 +254,39 @@ pub fn describe(plan: &Plan) -> String {
         let _ = writeln!(s, "  builder  {} (runs on the build platform)", app.builder_image);
         let _ = writeln!(s, "  runtime  {}", app.runtime_image.as_deref().unwrap_or("scratch"));
         let _ = writeln!(s, "  user     {} ({}:{})", app.user, app.uid, app.uid);
+        let _ = writeln!(s, "  binary   {}", binary_kind(app));
+        if let Some(r) = &app.rust {
+            let cache = if r.chef { "cargo-chef (cooked layer per target)" } else { "BuildKit cache mounts" };
+            let _ = writeln!(s, "  deps     {cache}");
+        }
+        let mut rows = vec![["platform", "compile", "target", "linker", "emulated steps"].map(String::from)];
         for p in &app.platforms {
-            let target = match (&app.go, &app.rust) {
-                (Some(_), _) => match p.goarm {
-                    Some(arm) => format!("GOOS=linux GOARCH={} GOARM={arm}", p.goarch),
-                    None => format!("GOOS=linux GOARCH={}", p.goarch),
-                },
-                _ => format!("{} linker {}", p.rust_target, p.linker.as_deref().unwrap_or("none")),
+            let (target, linker) = match (&app.go, &app.rust) {
+                (Some(g), _) => {
+                    let mut t = format!("GOOS=linux GOARCH={}", p.goarch);
+                    if let Some(arm) = p.goarm {
+                        let _ = write!(t, " GOARM={arm}");
+                    }
+                    if let (Some(level), "amd64") = (&g.goamd64, p.goarch) {
+                        let _ = write!(t, " GOAMD64={level}");
+                    }
+                    let _ = write!(t, " CGO_ENABLED={}", u8::from(g.cgo));
+                    let linker = if g.cgo {
+                        format!("{} (cgo)", p.linker.as_deref().unwrap_or("-"))
+                    } else {
+                        "Go's internal linker".to_string()
+                    };
+                    (t, linker)
+                }
+                (None, Some(r)) if r.musl => (p.rust_target.to_string(), "zig (cargo-zigbuild)".to_string()),
+                _ => (p.rust_target.to_string(), p.linker.clone().unwrap_or_else(|| "-".into())),
             };
-            let _ = writeln!(s, "  {:<13} cross-compiled: {target}; emulated steps: {}", p.oci, app.emulated_steps);
+            rows.push([p.oci.to_string(), "cross".into(), target, linker, app.emulated_steps.to_string()]);
+        }
+        let widths: Vec<usize> = (0..5).map(|c| rows.iter().map(|r| r[c].len()).max().unwrap_or(0)).collect();
+        for row in &rows {
+            let line: Vec<String> = row.iter().zip(&widths).map(|(cell, w)| format!("{cell:<w$}")).collect();
+            let _ = writeln!(s, "  {}", line.join("  ").trim_end());
         }
     }
     let mut tags = vec!["<branch>".to_string()];
@@ -281,6 +305,16 @@ pub fn describe(plan: &Plan) -> String {
     let _ = writeln!(s, "\ntags: {}", tags.join("; "));
     let _ = writeln!(s, "releases: git tags matching {} pushed from {}", plan.ci.tag_pattern, plan.ci.default_branch);
     s
+}
+
+/// How the app's binary links, in words.
+fn binary_kind(app: &crate::plan::AppPlan) -> &'static str {
+    match (&app.go, &app.rust) {
+        (Some(g), _) if g.cgo => "links glibc dynamically (cgo, C cross-compiled by Debian's gcc)",
+        (Some(_), _) => "static (CGO_ENABLED=0)",
+        (None, Some(r)) if r.musl => "static, musl (linked by zig)",
+        _ => "links glibc dynamically",
+    }
 }
 
 fn cmd_init(dir: PathBuf, lang: Option<Lang>, force: bool) -> u8 {

@@ -143,8 +143,13 @@ pub enum Language {
 pub enum Runtime {
     /// An empty image: only the binary, CA certificates and a passwd entry are copied in. Static binaries only.
     Scratch,
-    /// Google's distroless Debian 12 images: `static` for static binaries, `cc` for Rust glibc binaries.
+    /// Google's distroless Debian 12 images, picked by how the binary links: `static` for static binaries
+    /// (Go without cgo, Rust with musl), `cc` for binaries that need glibc (Rust with glibc, Go with cgo).
     Distroless,
+    /// `gcr.io/distroless/static-debian12`: no libc at all. Static binaries only.
+    DistrolessStatic,
+    /// `gcr.io/distroless/cc-debian12`: glibc and libgcc, for dynamically linked binaries.
+    DistrolessCc,
     /// Alpine Linux (musl): small, with a shell and `apk`. Static binaries only.
     Alpine,
     /// Debian bookworm slim: glibc, a shell and `apt-get`.
@@ -187,7 +192,9 @@ pub struct RawApp {
     pub runtime_image: Option<String>,
 
     /// Use this exact builder image reference instead of the default (`golang:<go.version>-bookworm`,
-    /// `rust:<rust.version>-bookworm`). It only has to exist for the build machine's platform.
+    /// `rust:<rust.version>-bookworm`). It only has to exist for the build machine's platform, and must be
+    /// Debian-based (cross toolchains, CA certificates and time zone data come from its `apt`). Pin it by
+    /// digest for reproducible builds: `"golang:1.25-bookworm@sha256:..."`.
     pub builder_image: Option<String>,
 
     /// Name of the non-root user the app runs as. Default: `"app"`.
@@ -219,6 +226,20 @@ pub struct RawApp {
     /// Arguments that make the binary print something and exit 0; used by `make docker-test-multi` and
     /// `scripts/validate-multiarch.sh` to prove each platform's image runs. Default: `["--version"]`.
     pub smoke_test: Option<Vec<String>>,
+
+    /// Run the app under `tini` (a static build for the target's architecture, from Debian, prepared on the
+    /// build machine): reaps zombie processes and forwards signals when the app runs as PID 1.
+    #[serde(default)]
+    pub init: bool,
+
+    /// Copy the IANA time zone database (`/usr/share/zoneinfo`) from the builder into runtimes that lack it
+    /// (scratch, alpine), so `TZ=Europe/Paris` works. Default `true`.
+    #[serde(default = "yes")]
+    pub tzdata: bool,
+
+    /// The signal `docker stop` sends (`STOPSIGNAL`), when the app shuts down cleanly on another than
+    /// `SIGTERM`. Example: `"SIGINT"`.
+    pub stop_signal: Option<String>,
 
     /// Extra packages installed into the runtime image (`apk` on alpine, `apt-get` on debian-slim). Each one
     /// is a step that runs emulated for foreign platforms: prefer none.
@@ -301,6 +322,15 @@ pub struct RawGo {
     /// Package path whose `version`, `commit` and `date` variables receive the build's stamps through
     /// `-ldflags -X`. Default: `"main"`.
     pub version_package: Option<String>,
+
+    /// Build with cgo (`CGO_ENABLED=1`): installs the target's Debian cross gcc and libc on the build machine.
+    /// The binary then links glibc dynamically, so the runtime must have glibc (`distroless` picks `cc`).
+    /// Default `false`: static binaries.
+    #[serde(default)]
+    pub cgo: bool,
+
+    /// `GOAMD64` microarchitecture level for `linux/amd64`: `"v1"` (default, any x86-64) to `"v4"`.
+    pub goamd64: Option<String>,
 }
 
 /// Rust build settings.
@@ -320,6 +350,36 @@ pub struct RawRust {
 
     /// Cargo profile. Default `"release"`.
     pub profile: Option<String>,
+
+    /// The C library to link: `"gnu"` (glibc, dynamic; the default) or `"musl"` (static, runs on scratch and
+    /// alpine; cross-linked with zig through cargo-zigbuild).
+    pub libc: Option<RustLibc>,
+
+    /// How compiled dependencies are kept between builds: `"mounts"` (BuildKit cache mounts for the registry
+    /// and a per-platform target directory; the default) or `"chef"` (cargo-chef cooks dependencies into an
+    /// image layer keyed by the dependency recipe, which also survives in registry caches such as
+    /// `cache-to=type=gha`).
+    pub cache: Option<RustCache>,
+}
+
+/// The C library a Rust binary links.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum RustLibc {
+    /// glibc, linked dynamically, with Debian's cross gcc.
+    Gnu,
+    /// musl, linked statically, with zig (cargo-zigbuild).
+    Musl,
+}
+
+/// Where compiled Rust dependencies are cached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum RustCache {
+    /// BuildKit cache mounts: local to the builder, nothing to install.
+    Mounts,
+    /// cargo-chef: dependencies in an image layer, exportable with the build cache.
+    Chef,
 }
 
 /// Settings for one service in `compose.yaml`.

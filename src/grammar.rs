@@ -25,6 +25,7 @@ static DIGEST: LazyLock<Regex> = LazyLock::new(|| re(r"^[a-z0-9]+([+._-][a-z0-9]
 static ENV_NAME: LazyLock<Regex> = LazyLock::new(|| re(r"^[A-Za-z_][A-Za-z0-9_]*$"));
 static USER: LazyLock<Regex> = LazyLock::new(|| re(r"^[a-z_][a-z0-9_-]{0,31}$"));
 static PACKAGE: LazyLock<Regex> = LazyLock::new(|| re(r"^[a-z0-9][a-z0-9+.-]*(=[A-Za-z0-9.+~:_-]+)?$"));
+static SIGNAL: LazyLock<Regex> = LazyLock::new(|| re(r"^(SIG[A-Z][A-Z0-9]{1,9}(\+[0-9]{1,2})?|[0-9]{1,2})$"));
 static DURATION: LazyLock<Regex> = LazyLock::new(|| re(r"^([0-9]+(\.[0-9]+)?(ns|us|ms|s|m|h))+$"));
 static REL_PATH: LazyLock<Regex> = LazyLock::new(|| re(r"^\.(/[A-Za-z0-9._-]+)*$"));
 static ABS_PATH: LazyLock<Regex> = LazyLock::new(|| re(r"^(/[A-Za-z0-9._-]+)+$"));
@@ -143,6 +144,11 @@ pub fn user(v: &str) -> Check {
 
 pub fn package(v: &str) -> Check {
     matches(&PACKAGE, v, "a package name is lowercase letters, digits, `+`, `.` and `-`, optionally `=version`")
+}
+
+/// A `STOPSIGNAL` value: a signal name (`SIGINT`, `SIGRTMIN+3`) or number (`2`).
+pub fn signal(v: &str) -> Check {
+    matches(&SIGNAL, v, "a signal is a name like `SIGINT` or `SIGQUIT`, or a number like `2`")
 }
 
 pub fn duration(v: &str) -> Check {

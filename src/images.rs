@@ -5,12 +5,21 @@
 //! Builder images run on the build machine only (`FROM --platform=$BUILDPLATFORM`), so only runtime images
 //! are checked against the target platforms.
 
-use crate::config::{Language, Runtime};
+use crate::config::Runtime;
 
 /// Go version for the builder when neither the config nor `go.mod` names one.
 pub const DEFAULT_GO_VERSION: &str = "1.25";
 /// Rust version for the builder (`rust:1-bookworm` follows the latest stable 1.x).
 pub const DEFAULT_RUST_VERSION: &str = "1";
+
+/// Build tools installed on the build machine for some configs, pinned.
+/// cargo-zigbuild and zig come from their PyPI wheels (manylinux x86_64 and aarch64, so amd64 and arm64 build
+/// machines). Checked 2026-11-22: cargo-zigbuild 0.24.0 with ziglang 0.15.2 links a crate with C and assembly
+/// (`ring` 0.17) for `x86_64-` and `aarch64-unknown-linux-musl`; cargo-chef 0.1.78 is the latest on crates.io
+/// and has `cook --zigbuild --target --profile`.
+pub const CARGO_ZIGBUILD_VERSION: &str = "0.24.0";
+pub const ZIGLANG_VERSION: &str = "0.15.2";
+pub const CARGO_CHEF_VERSION: &str = "0.1.78";
 
 pub fn go_builder(version: &str) -> String {
     format!("golang:{version}-bookworm")
@@ -35,8 +44,11 @@ pub struct RuntimeBase {
     pub passwd: bool,
     /// Its package manager, for extra runtime packages.
     pub package_manager: Option<PackageManager>,
-    /// Ships CA certificates and time zone data already.
+    /// Ships CA certificates already (alpine's `ca-certificates-bundle`, distroless).
     pub certs: bool,
+    /// Ships time zone data (`/usr/share/zoneinfo`) already (distroless; debian bookworm, where `tzdata` is
+    /// still priority `required`).
+    pub tzdata: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -51,23 +63,43 @@ const ALL: &[&str] = &[
     "linux/arm64",
     "linux/arm/v7",
     "linux/arm/v6",
+    "linux/arm/v5",
     "linux/386",
     "linux/riscv64",
     "linux/ppc64le",
     "linux/s390x",
 ];
 
-/// alpine:3.22: amd64 arm32v6 arm32v7 arm64v8 i386 ppc64le riscv64 s390x.
-const ALPINE: &[&str] = ALL;
+/// alpine:3.22: amd64 arm32v6 arm32v7 arm64v8 i386 ppc64le riscv64 s390x (no arm/v5).
+const ALPINE: &[&str] = &[
+    "linux/amd64",
+    "linux/arm64",
+    "linux/arm/v7",
+    "linux/arm/v6",
+    "linux/386",
+    "linux/riscv64",
+    "linux/ppc64le",
+    "linux/s390x",
+];
 /// debian:bookworm-slim: amd64 arm32v5 arm32v7 arm64v8 i386 mips64le ppc64le s390x (no arm/v6, no riscv64).
 const DEBIAN_BOOKWORM: &[&str] =
-    &["linux/amd64", "linux/arm64", "linux/arm/v7", "linux/386", "linux/ppc64le", "linux/s390x"];
+    &["linux/amd64", "linux/arm64", "linux/arm/v7", "linux/arm/v5", "linux/386", "linux/ppc64le", "linux/s390x"];
 /// gcr.io/distroless/{static,cc}-debian12: amd64 arm64 arm ppc64le s390x.
 const DISTROLESS_12: &[&str] = &["linux/amd64", "linux/arm64", "linux/arm/v7", "linux/ppc64le", "linux/s390x"];
 
-/// The runtime base for a family and language. Go binaries are static (`CGO_ENABLED=0`); Rust binaries
-/// link glibc dynamically.
-pub fn runtime_base(runtime: Runtime, language: Language) -> RuntimeBase {
+/// The runtime base for a family, given whether the binary links glibc dynamically (Rust with glibc, Go with
+/// cgo) or is static (Go without cgo, Rust with musl). `distroless` picks `static` or `cc` accordingly.
+pub fn runtime_base(runtime: Runtime, glibc_binary: bool) -> RuntimeBase {
+    let distroless = |image| RuntimeBase {
+        image: Some(image),
+        platforms: DISTROLESS_12,
+        glibc: image == DISTROLESS_CC,
+        shell: false,
+        passwd: true,
+        package_manager: None,
+        certs: true,
+        tzdata: true,
+    };
     match runtime {
         Runtime::Scratch => RuntimeBase {
             image: None,
@@ -77,19 +109,11 @@ pub fn runtime_base(runtime: Runtime, language: Language) -> RuntimeBase {
             passwd: false,
             package_manager: None,
             certs: false,
+            tzdata: false,
         },
-        Runtime::Distroless => RuntimeBase {
-            image: Some(match language {
-                Language::Go => "gcr.io/distroless/static-debian12:nonroot",
-                Language::Rust => "gcr.io/distroless/cc-debian12:nonroot",
-            }),
-            platforms: DISTROLESS_12,
-            glibc: language == Language::Rust,
-            shell: false,
-            passwd: true,
-            package_manager: None,
-            certs: true,
-        },
+        Runtime::Distroless if glibc_binary => distroless(DISTROLESS_CC),
+        Runtime::Distroless | Runtime::DistrolessStatic => distroless(DISTROLESS_STATIC),
+        Runtime::DistrolessCc => distroless(DISTROLESS_CC),
         Runtime::Alpine => RuntimeBase {
             image: Some("alpine:3.22"),
             platforms: ALPINE,
@@ -97,7 +121,8 @@ pub fn runtime_base(runtime: Runtime, language: Language) -> RuntimeBase {
             shell: true,
             passwd: true,
             package_manager: Some(PackageManager::Apk),
-            certs: false,
+            certs: true,
+            tzdata: false,
         },
         Runtime::DebianSlim => RuntimeBase {
             image: Some("debian:bookworm-slim"),
@@ -107,13 +132,17 @@ pub fn runtime_base(runtime: Runtime, language: Language) -> RuntimeBase {
             passwd: true,
             package_manager: Some(PackageManager::Apt),
             certs: false,
+            tzdata: true,
         },
     }
 }
 
+const DISTROLESS_STATIC: &str = "gcr.io/distroless/static-debian12:nonroot";
+const DISTROLESS_CC: &str = "gcr.io/distroless/cc-debian12:nonroot";
+
 /// The family's published platforms, when `image` is the family's own image (any tag or digest of it).
-pub fn known_platforms(runtime: Runtime, language: Language, image: &str) -> Option<&'static [&'static str]> {
-    let base = runtime_base(runtime, language);
+pub fn known_platforms(runtime: Runtime, glibc_binary: bool, image: &str) -> Option<&'static [&'static str]> {
+    let base = runtime_base(runtime, glibc_binary);
     let default = base.image?;
     let repo = |r: &str| {
         r.split(['@'])
@@ -129,14 +158,19 @@ mod tests {
 
     #[test]
     fn known_platforms_match_any_tag_of_the_family_image() {
-        let p = known_platforms(Runtime::Alpine, Language::Go, "alpine:3.23@sha256:0123").unwrap();
+        let p = known_platforms(Runtime::Alpine, false, "alpine:3.23@sha256:0123").unwrap();
         assert!(p.contains(&"linux/riscv64"));
-        assert!(known_platforms(Runtime::Alpine, Language::Go, "example.com/alpine:3").is_none());
-        assert!(
-            !known_platforms(Runtime::DebianSlim, Language::Rust, "debian:bookworm-slim")
-                .unwrap()
-                .contains(&"linux/arm/v6")
-        );
+        assert!(known_platforms(Runtime::Alpine, false, "example.com/alpine:3").is_none());
+        assert!(!known_platforms(Runtime::DebianSlim, true, "debian:bookworm-slim").unwrap().contains(&"linux/arm/v6"));
+    }
+
+    #[test]
+    fn distroless_follows_how_the_binary_links() {
+        assert_eq!(runtime_base(Runtime::Distroless, true).image, Some(DISTROLESS_CC));
+        assert_eq!(runtime_base(Runtime::Distroless, false).image, Some(DISTROLESS_STATIC));
+        assert!(runtime_base(Runtime::Distroless, true).glibc);
+        assert!(!runtime_base(Runtime::DistrolessStatic, true).glibc);
+        assert!(!runtime_base(Runtime::Scratch, false).tzdata && !runtime_base(Runtime::Alpine, false).tzdata);
     }
 
     #[test]

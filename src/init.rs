@@ -205,7 +205,9 @@ pub fn render(project: &DetectedProject) -> String {
         mkmulti_version: MKMULTI_VERSION,
         project,
         default_platforms: crate::platform::DEFAULT_PLATFORMS,
-        default_runtime_image: images::runtime_base(Runtime::Distroless, project.language).image.unwrap_or_default(),
+        default_runtime_image: images::runtime_base(Runtime::Distroless, project.language == Language::Rust)
+            .image
+            .unwrap_or_default(),
         default_builder_image: match project.language {
             Language::Go => images::go_builder(project.go_version.as_deref().unwrap_or(images::DEFAULT_GO_VERSION)),
             Language::Rust => {

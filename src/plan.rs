@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use indexmap::IndexMap;
 use serde::Serialize;
 
-use crate::config::{Language, RawApp, RawConfig, RestartPolicy, Runtime};
+use crate::config::{Language, RawApp, RawConfig, RestartPolicy, Runtime, RustCache, RustLibc};
 use crate::diagnostics::{Diagnostic, KeyPath};
 use crate::grammar::{self, Check};
 use crate::images::{self, PackageManager};
@@ -20,6 +20,8 @@ pub const MKMULTI_VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// Where binaries go inside every image.
 const BIN_DIR: &str = "/usr/local/bin";
+/// Where `tini` goes when `init` is set (where Debian's `tini` package puts it).
+const TINI_PATH: &str = "/usr/bin/tini";
 
 /// The most apps and list entries a config may hold: far above real use, low enough to keep output sane.
 const MAX_APPS: usize = 64;
@@ -40,6 +42,15 @@ pub struct Plan {
     pub tags: TagsPlan,
     pub ci: CiPlan,
     pub output: OutputPlan,
+    pub tools: ToolsPlan,
+}
+
+/// Pinned versions of the build tools some Dockerfiles install.
+#[derive(Debug, Clone, Serialize)]
+pub struct ToolsPlan {
+    pub cargo_zigbuild: &'static str,
+    pub ziglang: &'static str,
+    pub cargo_chef: &'static str,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -107,14 +118,18 @@ pub struct PlatformPlan {
     pub slug: String,
     pub goarch: &'static str,
     pub goarm: Option<&'static str>,
+    /// The Rust target triple for the app's libc (glibc unless the app asks for musl).
     pub rust_target: &'static str,
     /// `CARGO_TARGET_<TRIPLE>_LINKER`.
     pub linker_env: String,
     /// `CC_<triple>` for C dependencies.
     pub cc_env: String,
-    /// The cross gcc, e.g. `aarch64-linux-gnu-gcc`.
+    /// Debian's cross gcc, e.g. `aarch64-linux-gnu-gcc`: the linker for glibc Rust targets and `CC` for cgo.
     pub linker: Option<String>,
     pub debian_arch: Option<&'static str>,
+    /// The Debian architecture whose static `tini` runs on this platform (armel's for arm/v6: Debian's armhf
+    /// needs ARMv7); `None` where Debian bookworm has no port.
+    pub tini_arch: Option<&'static str>,
     /// Debian packages that give the cross gcc and the target's libc.
     pub cross_packages: Vec<String>,
     /// ELF `e_machine` bytes of a binary for this platform, as `od -An -tx1` prints them.
@@ -124,8 +139,9 @@ pub struct PlatformPlan {
 }
 
 impl PlatformPlan {
-    pub fn new(p: &'static PlatformInfo) -> Self {
-        let triple = p.rust_gnu;
+    /// The platform for an app; `musl` picks the Rust musl triple (when rustup ships one).
+    pub fn new(p: &'static PlatformInfo, musl: bool) -> Self {
+        let triple = if musl { p.rust_musl.unwrap_or(p.rust_gnu) } else { p.rust_gnu };
         let upper = triple.to_ascii_uppercase().replace('-', "_");
         let linker = p.gnu_prefix.map(|g| format!("{g}-gcc"));
         let cross_packages = match (p.gnu_prefix, p.debian_arch) {
@@ -146,6 +162,11 @@ impl PlatformPlan {
             cc_env: format!("CC_{}", triple.replace('-', "_")),
             linker,
             debian_arch: p.debian_arch,
+            tini_arch: match p.oci {
+                "linux/arm/v6" => Some("armel"),
+                "linux/riscv64" => None,
+                _ => p.debian_arch,
+            },
             cross_packages,
             elf_machine: p.elf_machine,
             uname: p.uname.to_vec(),
@@ -177,8 +198,20 @@ pub struct AppPlan {
     pub runtime_image: Option<String>,
     pub runtime_has_shell: bool,
     pub runtime_has_passwd: bool,
-    /// The runtime lacks CA certificates and time zone data, so they are copied from the builder.
+    /// The runtime lacks CA certificates, so they are copied from the builder.
     pub copy_certs: bool,
+    /// The runtime lacks time zone data and the config wants it, so `/usr/share/zoneinfo` is copied in.
+    pub copy_tzdata: bool,
+    /// The binary links glibc dynamically (Rust with glibc, Go with cgo).
+    pub glibc_binary: bool,
+    /// Run under a static `tini`, prepared for each target on the build machine.
+    pub init: bool,
+    pub tini_path: &'static str,
+    /// `ENTRYPOINT` in exec form: the binary, behind `tini --` when `init` is set.
+    pub entrypoint: Vec<String>,
+    pub stop_signal: Option<String>,
+    /// What the `rootfs` stage prepares, in words: `the user, home directory and CA certificates`.
+    pub rootfs_summary: String,
     pub user: String,
     pub uid: u32,
     /// The user's home directory.
@@ -215,6 +248,10 @@ pub struct HealthcheckPlan {
 #[derive(Debug, Clone, Serialize)]
 pub struct GoPlan {
     pub version: String,
+    /// `CGO_ENABLED=1` with Debian's cross gcc per target.
+    pub cgo: bool,
+    /// `GOAMD64` level, when set.
+    pub goamd64: Option<String>,
     /// The main package: `.` or `./cmd/pixelzx`.
     pub main: String,
     /// Package whose `version`, `commit` and `date` receive the stamps.
@@ -232,6 +269,10 @@ pub struct RustPlan {
     pub profile: String,
     /// Directory under `target/<triple>/` where the profile's output lands (`release`, `debug` for `dev`).
     pub profile_dir: String,
+    /// Link musl statically with zig (`cargo zigbuild`) instead of glibc with Debian's cross gcc.
+    pub musl: bool,
+    /// Cook dependencies with cargo-chef instead of caching the target directory in a mount.
+    pub chef: bool,
 }
 
 /// The result of planning: a plan when no error was found, and every diagnostic either way.
@@ -251,6 +292,8 @@ pub fn plan(raw: &RawConfig, config_file: &str) -> Planned {
 #[derive(Default)]
 struct Validator {
     diagnostics: Vec<Diagnostic>,
+    /// `project.platforms` as written, to point at the entry an app-level error is about.
+    project_platforms: Vec<String>,
 }
 
 impl Validator {
@@ -295,6 +338,7 @@ impl Validator {
         let project = self.project(raw);
         let registry = self.registry(raw);
         let project_platforms = self.platforms(&root.key("project").key("platforms"), &raw.project.platforms);
+        self.project_platforms = raw.project.platforms.clone();
 
         if raw.app.is_empty() {
             self.error_help(
@@ -333,7 +377,7 @@ impl Validator {
                 );
             }
         }
-        let platforms = all.into_iter().map(|i| PlatformPlan::new(&platform::PLATFORMS[i])).collect();
+        let platforms = all.into_iter().map(|i| PlatformPlan::new(&platform::PLATFORMS[i], false)).collect();
         let ci = self.ci(raw, &registry, &apps);
         let o = &raw.output;
         Plan {
@@ -358,6 +402,11 @@ impl Validator {
                 workflow: o.workflow,
                 dockerignore: o.dockerignore,
                 syntax_directive: o.syntax_directive,
+            },
+            tools: ToolsPlan {
+                cargo_zigbuild: images::CARGO_ZIGBUILD_VERSION,
+                ziglang: images::ZIGLANG_VERSION,
+                cargo_chef: images::CARGO_CHEF_VERSION,
             },
         }
     }
@@ -514,26 +563,13 @@ impl Validator {
             None => project_platforms.to_vec(),
         };
 
-        if raw.language == Language::Rust {
-            for platform in platforms.iter().filter(|p| p.gnu_prefix.is_none()) {
-                let path = if raw.platforms.is_some() {
-                    p.key("platforms")
-                } else {
-                    KeyPath::root().key("project").key("platforms")
-                };
-                self.error_help(
-                    path,
-                    format!(
-                        "app `{}`: Rust cannot be cross-compiled for `{}` here: Debian has no cross gcc for it",
-                        raw.name, platform.oci
-                    ),
-                    "drop the platform for this app (set `platforms` in its [[app]] table)",
-                );
-            }
-        }
+        let musl = raw.language == Language::Rust && raw.rust.libc == Some(RustLibc::Musl);
+        let cgo = raw.language == Language::Go && raw.go.cgo;
+        let glibc_binary = (raw.language == Language::Rust && !musl) || cgo;
+        self.toolchain_platforms(p, raw, musl, cgo, &platforms);
         self.language_keys(p, raw);
         let runtime = raw.runtime.unwrap_or(Runtime::Distroless);
-        let base = images::runtime_base(runtime, raw.language);
+        let base = images::runtime_base(runtime, glibc_binary);
         let runtime_image = match (&raw.runtime_image, base.image) {
             (Some(img), _) if runtime == Runtime::Scratch => {
                 self.error_help(
@@ -550,12 +586,17 @@ impl Validator {
             (None, Some(default)) => Some(default.to_string()),
             (None, None) => None,
         };
-        self.runtime_platforms(p, raw, runtime, runtime_image.as_deref(), &platforms);
-        if raw.language == Language::Rust && !base.glibc {
+        self.runtime_platforms(p, raw, runtime, glibc_binary, runtime_image.as_deref(), &platforms);
+        if glibc_binary && !base.glibc {
+            let (what, fix) = if cgo {
+                ("a Go binary built with cgo links glibc: it", "set `go.cgo = false` for a static binary, or use")
+            } else {
+                ("a Rust binary built for glibc", "set `rust.libc = \"musl\"` for a static binary, or use")
+            };
             self.error_help(
                 p.key("runtime"),
-                format!("a Rust binary built for glibc cannot run on `{}`, which has no glibc", runtime_name(runtime)),
-                "use `runtime = \"distroless\"` or `\"debian-slim\"`",
+                format!("{what} cannot run on `{}`, which has no glibc", runtime_name(runtime)),
+                format!("{fix} `runtime = \"distroless\"` or `\"debian-slim\"`"),
             );
         }
 
@@ -669,7 +710,26 @@ impl Validator {
         }
 
         let go = (raw.language == Language::Go).then(|| self.go(p, raw));
-        let rust = (raw.language == Language::Rust).then(|| self.rust(p, raw));
+        let rust = (raw.language == Language::Rust).then(|| self.rust(p, raw, musl));
+
+        if raw.init {
+            for platform in platforms.iter() {
+                if PlatformPlan::new(platform, musl).tini_arch.is_none() {
+                    self.error_help(
+                        p.key("init"),
+                        format!("Debian bookworm has no `tini` for `{}` (app `{}`)", platform.oci, raw.name),
+                        "drop `init`, or the platform for this app",
+                    );
+                }
+            }
+        }
+        let mut entrypoint = vec![bin_path.clone()];
+        if raw.init {
+            entrypoint.splice(0..0, [TINI_PATH.to_string(), "--".to_string()]);
+        }
+        if let Some(signal) = &raw.stop_signal {
+            self.check(&p.key("stop-signal"), signal, "signal", grammar::signal);
+        }
 
         let emulated_steps = usize::from(!raw.packages.is_empty());
         AppPlan {
@@ -681,13 +741,36 @@ impl Validator {
             image,
             image_name,
             platforms_csv: platforms.iter().map(|p| p.oci).collect::<Vec<_>>().join(","),
-            platforms: platforms.into_iter().map(PlatformPlan::new).collect(),
+            platforms: platforms.into_iter().map(|p| PlatformPlan::new(p, musl)).collect(),
             builder_image,
             runtime,
             runtime_image,
             runtime_has_shell: base.shell,
             runtime_has_passwd: base.passwd,
             copy_certs: !base.certs,
+            copy_tzdata: raw.tzdata && !base.tzdata,
+            glibc_binary,
+            init: raw.init,
+            tini_path: TINI_PATH,
+            entrypoint,
+            stop_signal: raw.stop_signal.clone(),
+            rootfs_summary: {
+                let mut parts = vec!["user", "home directory"];
+                if !raw.volumes.is_empty() {
+                    parts.push("data volumes");
+                }
+                if !base.certs {
+                    parts.push("CA certificates");
+                }
+                if raw.tzdata && !base.tzdata {
+                    parts.push("time zone data");
+                }
+                if raw.init {
+                    parts.push("tini");
+                }
+                let last = parts.pop().expect("never empty");
+                format!("{} and {last}", parts.join(", "))
+            },
             user,
             uid,
             home,
@@ -727,7 +810,9 @@ impl Validator {
                         raw.rust.version.is_some()
                             || !raw.rust.features.is_empty()
                             || raw.rust.no_default_features
-                            || raw.rust.profile.is_some(),
+                            || raw.rust.profile.is_some()
+                            || raw.rust.libc.is_some()
+                            || raw.rust.cache.is_some(),
                     ),
                 ],
             ),
@@ -740,7 +825,9 @@ impl Validator {
                         raw.go.version.is_some()
                             || !raw.go.ldflags.is_empty()
                             || !raw.go.tags.is_empty()
-                            || raw.go.version_package.is_some(),
+                            || raw.go.version_package.is_some()
+                            || raw.go.cgo
+                            || raw.go.goamd64.is_some(),
                     ),
                 ],
             ),
@@ -756,27 +843,74 @@ impl Validator {
         }
     }
 
+    /// The config entry that named `platform` for this app: `app[i].platforms[j]` or `project.platforms[j]`.
+    fn platform_path(&self, p: &KeyPath, raw: &RawApp, platform: &PlatformInfo) -> KeyPath {
+        let (path, list) = match &raw.platforms {
+            Some(list) => (p.key("platforms"), list),
+            None => (KeyPath::root().key("project").key("platforms"), &self.project_platforms),
+        };
+        match list.iter().position(|s| platform::parse(s).is_ok_and(|parsed| parsed.info.oci == platform.oci)) {
+            Some(i) => path.index(i),
+            None => path,
+        }
+    }
+
+    /// Every target platform must have a cross toolchain for the app's language and libc.
+    fn toolchain_platforms(
+        &mut self,
+        p: &KeyPath,
+        raw: &RawApp,
+        musl: bool,
+        cgo: bool,
+        platforms: &[&'static PlatformInfo],
+    ) {
+        for platform in platforms {
+            let (problem, help) = match raw.language {
+                Language::Rust if musl && platform.rust_musl.is_none() => (
+                    "rustup ships no musl standard library for it (a tier 3 target)",
+                    "drop the platform for this app (set `platforms` in its [[app]] table), or use `rust.libc = \"gnu\"`"
+                        .to_string(),
+                ),
+                Language::Rust if !musl && platform.gnu_prefix.is_none() => (
+                    "Debian has no glibc cross gcc for it",
+                    if platform.rust_musl.is_some() {
+                        "set `rust.libc = \"musl\"` (linked by zig), or drop the platform for this app".to_string()
+                    } else {
+                        "drop the platform for this app (set `platforms` in its [[app]] table)".to_string()
+                    },
+                ),
+                Language::Go if cgo && platform.gnu_prefix.is_none() => (
+                    "Debian has no cross gcc for it, which cgo needs",
+                    "set `go.cgo = false`, or drop the platform for this app".to_string(),
+                ),
+                _ => continue,
+            };
+            let lang = if raw.language == Language::Go { "Go with cgo" } else { "Rust" };
+            self.error_help(
+                self.platform_path(p, raw, platform),
+                format!("app `{}`: {lang} cannot be cross-compiled for `{}`: {problem}", raw.name, platform.oci),
+                help,
+            );
+        }
+    }
+
     fn runtime_platforms(
         &mut self,
         p: &KeyPath,
         raw: &RawApp,
         runtime: Runtime,
+        glibc_binary: bool,
         image: Option<&str>,
         platforms: &[&'static PlatformInfo],
     ) {
         let Some(image) = image else { return };
-        let Some(published) = images::known_platforms(runtime, raw.language, image) else {
+        let Some(published) = images::known_platforms(runtime, glibc_binary, image) else {
             return;
         };
         for platform in platforms {
             if !published.contains(&platform.oci) {
-                let path = if raw.platforms.is_some() {
-                    p.key("platforms")
-                } else {
-                    KeyPath::root().key("project").key("platforms")
-                };
                 self.error_help(
-                    path,
+                    self.platform_path(p, raw, platform),
                     format!("runtime image `{image}` does not publish `{}` (app `{}`)", platform.oci, raw.name),
                     format!("it publishes: {}. Pick another runtime or drop the platform", published.join(", ")),
                 );
@@ -813,10 +947,27 @@ impl Validator {
         self.check(&gp.key("version-package"), &version_package, "Go package path", grammar::go_package);
         self.check_list(&gp.key("ldflags"), &raw.go.ldflags, "ldflags word", grammar::ldflag);
         self.check_list(&gp.key("tags"), &raw.go.tags, "Go build tag", grammar::go_tag);
-        GoPlan { version, main, version_package, extra_ldflags: raw.go.ldflags.clone(), tags: raw.go.tags.clone() }
+        if let Some(level) = &raw.go.goamd64 {
+            if !["v1", "v2", "v3", "v4"].contains(&level.as_str()) {
+                self.error_help(
+                    gp.key("goamd64"),
+                    format!("invalid GOAMD64 level `{}`", level.escape_debug()),
+                    "use one of `v1`, `v2`, `v3`, `v4`",
+                );
+            }
+        }
+        GoPlan {
+            version,
+            cgo: raw.go.cgo,
+            goamd64: raw.go.goamd64.clone(),
+            main,
+            version_package,
+            extra_ldflags: raw.go.ldflags.clone(),
+            tags: raw.go.tags.clone(),
+        }
     }
 
-    fn rust(&mut self, p: &KeyPath, raw: &RawApp) -> RustPlan {
+    fn rust(&mut self, p: &KeyPath, raw: &RawApp, musl: bool) -> RustPlan {
         let rp = p.key("rust");
         let version = raw.rust.version.clone().unwrap_or_else(|| images::DEFAULT_RUST_VERSION.to_string());
         self.check(&rp.key("version"), &version, "Rust version", grammar::version);
@@ -834,6 +985,8 @@ impl Validator {
             no_default_features: raw.rust.no_default_features,
             profile,
             profile_dir,
+            musl,
+            chef: raw.rust.cache == Some(RustCache::Chef),
         }
     }
 
@@ -888,6 +1041,8 @@ fn runtime_name(r: Runtime) -> &'static str {
     match r {
         Runtime::Scratch => "scratch",
         Runtime::Distroless => "distroless",
+        Runtime::DistrolessStatic => "distroless-static",
+        Runtime::DistrolessCc => "distroless-cc",
         Runtime::Alpine => "alpine",
         Runtime::DebianSlim => "debian-slim",
     }

@@ -26,8 +26,8 @@ pub struct PlatformInfo {
     pub goarm: Option<&'static str>,
     /// Rust target triple with glibc.
     pub rust_gnu: &'static str,
-    /// Rust target triple with musl.
-    pub rust_musl: &'static str,
+    /// Rust target triple with musl; `None` where rustup ships no standard library for it (tier 3).
+    pub rust_musl: Option<&'static str>,
     /// Debian architecture name; `None` where Debian has no exact match.
     pub debian_arch: Option<&'static str>,
     /// GNU toolchain prefix of Debian's cross gcc (`aarch64-linux-gnu`).
@@ -47,7 +47,7 @@ pub const PLATFORMS: &[PlatformInfo] = &[
         goarch: "amd64",
         goarm: None,
         rust_gnu: "x86_64-unknown-linux-gnu",
-        rust_musl: "x86_64-unknown-linux-musl",
+        rust_musl: Some("x86_64-unknown-linux-musl"),
         debian_arch: Some("amd64"),
         gnu_prefix: Some("x86_64-linux-gnu"),
         elf_machine: "3e 00",
@@ -60,7 +60,7 @@ pub const PLATFORMS: &[PlatformInfo] = &[
         goarch: "arm64",
         goarm: None,
         rust_gnu: "aarch64-unknown-linux-gnu",
-        rust_musl: "aarch64-unknown-linux-musl",
+        rust_musl: Some("aarch64-unknown-linux-musl"),
         debian_arch: Some("arm64"),
         gnu_prefix: Some("aarch64-linux-gnu"),
         elf_machine: "b7 00",
@@ -73,7 +73,7 @@ pub const PLATFORMS: &[PlatformInfo] = &[
         goarch: "arm",
         goarm: Some("7"),
         rust_gnu: "armv7-unknown-linux-gnueabihf",
-        rust_musl: "armv7-unknown-linux-musleabihf",
+        rust_musl: Some("armv7-unknown-linux-musleabihf"),
         debian_arch: Some("armhf"),
         gnu_prefix: Some("arm-linux-gnueabihf"),
         elf_machine: "28 00",
@@ -86,11 +86,24 @@ pub const PLATFORMS: &[PlatformInfo] = &[
         goarch: "arm",
         goarm: Some("6"),
         rust_gnu: "arm-unknown-linux-gnueabihf",
-        rust_musl: "arm-unknown-linux-musleabihf",
+        rust_musl: Some("arm-unknown-linux-musleabihf"),
         debian_arch: None,
         gnu_prefix: None,
         elf_machine: "28 00",
         uname: &["armv6l", "armv6"],
+    },
+    PlatformInfo {
+        oci: "linux/arm/v5",
+        arch: "arm",
+        variant: "v5",
+        goarch: "arm",
+        goarm: Some("5"),
+        rust_gnu: "armv5te-unknown-linux-gnueabi",
+        rust_musl: Some("armv5te-unknown-linux-musleabi"),
+        debian_arch: Some("armel"),
+        gnu_prefix: Some("arm-linux-gnueabi"),
+        elf_machine: "28 00",
+        uname: &["armv5tel", "armv5l", "armv5"],
     },
     PlatformInfo {
         oci: "linux/386",
@@ -99,7 +112,7 @@ pub const PLATFORMS: &[PlatformInfo] = &[
         goarch: "386",
         goarm: None,
         rust_gnu: "i686-unknown-linux-gnu",
-        rust_musl: "i686-unknown-linux-musl",
+        rust_musl: Some("i686-unknown-linux-musl"),
         debian_arch: Some("i386"),
         gnu_prefix: Some("i686-linux-gnu"),
         elf_machine: "03 00",
@@ -112,7 +125,7 @@ pub const PLATFORMS: &[PlatformInfo] = &[
         goarch: "riscv64",
         goarm: None,
         rust_gnu: "riscv64gc-unknown-linux-gnu",
-        rust_musl: "riscv64gc-unknown-linux-musl",
+        rust_musl: Some("riscv64gc-unknown-linux-musl"),
         debian_arch: Some("riscv64"),
         gnu_prefix: Some("riscv64-linux-gnu"),
         elf_machine: "f3 00",
@@ -125,7 +138,7 @@ pub const PLATFORMS: &[PlatformInfo] = &[
         goarch: "ppc64le",
         goarm: None,
         rust_gnu: "powerpc64le-unknown-linux-gnu",
-        rust_musl: "powerpc64le-unknown-linux-musl",
+        rust_musl: Some("powerpc64le-unknown-linux-musl"),
         debian_arch: Some("ppc64el"),
         gnu_prefix: Some("powerpc64le-linux-gnu"),
         elf_machine: "15 00",
@@ -138,7 +151,7 @@ pub const PLATFORMS: &[PlatformInfo] = &[
         goarch: "s390x",
         goarm: None,
         rust_gnu: "s390x-unknown-linux-gnu",
-        rust_musl: "s390x-unknown-linux-musl",
+        rust_musl: None,
         debian_arch: Some("s390x"),
         gnu_prefix: Some("s390x-linux-gnu"),
         elf_machine: "16 00",
@@ -272,6 +285,7 @@ fn normalise_arch(arch: &str) -> (&str, Option<&'static str>) {
         "aarch64" | "arm64" => ("arm64", None),
         "armhf" | "armv7" | "armv7l" => ("arm", Some("v7")),
         "armel" | "armv6" | "armv6l" => ("arm", Some("v6")),
+        "armv5" | "armv5l" | "armv5tel" => ("arm", Some("v5")),
         "i386" | "i686" | "x86" | "386" => ("386", None),
         "ppc64el" => ("ppc64le", None),
         "riscv" => ("riscv64", None),
@@ -311,6 +325,7 @@ mod tests {
         assert_eq!(oci("linux/arm"), "linux/arm/v7");
         assert_eq!(oci("arm/v6"), "linux/arm/v6");
         assert_eq!(oci("armel"), "linux/arm/v6");
+        assert_eq!(oci("armv5tel"), "linux/arm/v5");
         assert_eq!(oci("i386"), "linux/386");
         assert_eq!(oci("linux/ppc64el"), "linux/ppc64le");
         assert_eq!(parse("aarch64").unwrap().normalised_from.as_deref(), Some("aarch64"));
@@ -330,7 +345,7 @@ mod tests {
             other => panic!("{other:?}"),
         }
         match parse("linux/arm/v9") {
-            Err(PlatformError::UnknownVariant { known, .. }) => assert_eq!(known, vec!["v7", "v6"]),
+            Err(PlatformError::UnknownVariant { known, .. }) => assert_eq!(known, vec!["v7", "v6", "v5"]),
             other => panic!("{other:?}"),
         }
         assert!(matches!(parse("linux/mips64le"), Err(PlatformError::UnknownArch { .. })));
@@ -348,7 +363,7 @@ mod tests {
                 }
             );
             assert_eq!(p.goarm.is_some(), p.goarch == "arm");
-            assert!(p.rust_gnu.contains("linux-gnu") && p.rust_musl.contains("linux-musl"));
+            assert!(p.rust_gnu.contains("linux-gnu") && p.rust_musl.is_none_or(|m| m.contains("linux-musl")));
             assert_eq!(p.debian_arch.is_some(), p.gnu_prefix.is_some());
         }
         for d in DEFAULT_PLATFORMS {

@@ -23,6 +23,7 @@ pub struct GeneratedFile {
 pub const TEMPLATE_DOCKERFILE_GO: &str = "Dockerfile.go.j2";
 pub const TEMPLATE_DOCKERFILE_RUST: &str = "Dockerfile.rust.j2";
 pub const TEMPLATE_RUNTIME: &str = "runtime.j2";
+pub const TEMPLATE_DOCKERFILE_MACROS: &str = "dockerfile.macros.j2";
 pub const TEMPLATE_MAKEFILE: &str = "Makefile.j2";
 pub const TEMPLATE_COMPOSE: &str = "compose.yaml.j2";
 pub const TEMPLATE_DETECT: &str = "detect-platform.sh.j2";
@@ -35,6 +36,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     (TEMPLATE_DOCKERFILE_GO, include_str!("../templates/Dockerfile.go.j2")),
     (TEMPLATE_DOCKERFILE_RUST, include_str!("../templates/Dockerfile.rust.j2")),
     (TEMPLATE_RUNTIME, include_str!("../templates/runtime.j2")),
+    (TEMPLATE_DOCKERFILE_MACROS, include_str!("../templates/dockerfile.macros.j2")),
     (TEMPLATE_MAKEFILE, include_str!("../templates/Makefile.j2")),
     (TEMPLATE_COMPOSE, include_str!("../templates/compose.yaml.j2")),
     (TEMPLATE_DETECT, include_str!("../templates/detect-platform.sh.j2")),
@@ -84,7 +86,8 @@ fn workflow_environment() -> Environment<'static> {
 pub fn render(plan: &Plan) -> Vec<GeneratedFile> {
     let env = main_environment();
     let mut files = Vec::new();
-    let all_platforms: Vec<PlatformPlan> = crate::platform::PLATFORMS.iter().map(PlatformPlan::new).collect();
+    let all_platforms: Vec<PlatformPlan> =
+        crate::platform::PLATFORMS.iter().map(|p| PlatformPlan::new(p, false)).collect();
     let render = |name: &str, app: Option<&AppPlan>| -> String {
         let tmpl = env.get_template(name).expect("embedded templates exist");
         tmpl.render(context! { plan => Value::from(Serde(plan)), app => Value::from(Serde(app)), all_platforms => Value::from(Serde(&all_platforms)) })

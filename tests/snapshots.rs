@@ -52,31 +52,77 @@ fn every_file_has_the_header_and_ends_with_one_newline() {
     }
 }
 
+/// Counts the `RUN` steps of stages that run on the target platform: a stage runs on the build platform if it
+/// says `--platform=$BUILDPLATFORM` or derives from a stage that does (the `toolchain-*` stages a build
+/// stage picks by target all do, which the caller checks).
+fn target_platform_runs(dockerfile: &str) -> usize {
+    let mut build_stages: Vec<String> = Vec::new();
+    let mut on_target = false;
+    let mut runs = 0;
+    for line in dockerfile.lines() {
+        if let Some(from) = line.strip_prefix("FROM ") {
+            let words: Vec<&str> = from.split_whitespace().collect();
+            let base = words.iter().find(|w| !w.starts_with("--")).copied().unwrap_or_default();
+            let on_build = from.starts_with("--platform=$BUILDPLATFORM")
+                || build_stages.iter().any(|s| s == base)
+                || (base.starts_with("toolchain-${TARGETARCH}")
+                    && build_stages.iter().any(|s| s.starts_with("toolchain-")));
+            on_target = !on_build;
+            if let (true, Some(i)) = (on_build, words.iter().position(|w| *w == "AS")) {
+                build_stages.push(words[i + 1].to_string());
+            }
+        }
+        if on_target && line.starts_with("RUN ") {
+            runs += 1;
+        }
+    }
+    runs
+}
+
 /// The core promise: compiling happens on $BUILDPLATFORM, and the target-platform stages run nothing unless
 /// the config asks for runtime packages.
 #[test]
 fn only_runtime_packages_run_on_the_target_platform() {
-    for dir in util::examples() {
-        let plan = util::load(&dir.join("multiarch.toml")).plan;
-        for file in mkmulti::render::render(&plan).iter().filter(|f| f.path.starts_with("Dockerfile")) {
+    let with_packages = r#"
+[project]
+name = "p"
+[registry]
+host = "ghcr.io"
+namespace = "acme"
+[[app]]
+name = "a"
+language = "rust"
+runtime = "debian-slim"
+packages = ["curl"]
+init = true
+[[app]]
+name = "b"
+language = "go"
+runtime = "alpine"
+packages = ["curl"]
+"#;
+    let mut plans: Vec<_> = util::examples().iter().map(|dir| util::load(&dir.join("multiarch.toml")).plan).collect();
+    let Ok(loaded) = mkmulti::load_str(with_packages, "multiarch.toml", "multiarch.toml") else { panic!("valid") };
+    plans.push(loaded.plan);
+    let mut emulated = 0;
+    for plan in &plans {
+        for file in mkmulti::render::render(plan).iter().filter(|f| f.path.starts_with("Dockerfile")) {
             let app = plan.apps.iter().find(|a| a.dockerfile == file.path).unwrap();
-            let mut on_target = false;
-            let mut target_runs = 0;
-            for line in file.contents.lines() {
-                if let Some(from) = line.strip_prefix("FROM ") {
-                    // A stage runs on the build platform if it says so, or derives from one that does.
-                    on_target = !(from.starts_with("--platform=$BUILDPLATFORM")
-                        || from.starts_with("deps ")
-                        || from.starts_with("toolchain-"));
-                }
-                if on_target && line.starts_with("RUN ") {
-                    target_runs += 1;
-                }
-            }
-            assert_eq!(target_runs, app.emulated_steps, "{}: RUN steps on the target platform", file.path);
+            assert!(
+                file.contents.contains("FROM toolchain-${TARGETARCH}${TARGETVARIANT} AS build")
+                    || app.go.as_ref().is_some_and(|g| !g.cgo)
+            );
+            assert_eq!(
+                target_platform_runs(&file.contents),
+                app.emulated_steps,
+                "{}: RUN steps on the target platform",
+                file.path
+            );
             assert_eq!(app.emulated_steps, usize::from(!app.packages.is_empty()));
+            emulated += app.emulated_steps;
         }
     }
+    assert_eq!(emulated, 2, "the packages config has two apps with one emulated step each");
 }
 
 /// The config name reaches every header; whatever a caller passes, each file keeps its two header lines.
@@ -100,4 +146,68 @@ fn a_hostile_config_name_cannot_change_any_header() {
         assert!(header[1].starts_with(mkmulti::render::HASH_MARKER), "{}: the header gained a line", file.path);
         assert!(!file.contents.contains("${{ secrets.TOKEN"), "{}", file.path);
     }
+}
+
+/// `make docker-build-<platform>` builds every app that targets the platform, whatever its libc or toolchain.
+#[test]
+fn per_platform_make_targets_build_every_app_of_that_platform() {
+    for dir in util::examples() {
+        let plan = util::load(&dir.join("multiarch.toml")).plan;
+        let makefile = mkmulti::render::render(&plan).into_iter().find(|f| f.path == "Makefile").unwrap().contents;
+        for p in &plan.platforms {
+            let rule = format!("docker-build-{}:", p.slug);
+            let line = makefile.lines().find(|l| l.starts_with(&rule)).unwrap_or_else(|| panic!("no {rule}"));
+            let prerequisites = line[rule.len()..].split("##").next().unwrap();
+            let mut want: Vec<String> = plan
+                .apps
+                .iter()
+                .filter(|a| a.platforms.iter().any(|ap| ap.oci == p.oci))
+                .map(|a| format!("docker-build-{}-{}", p.slug, a.name))
+                .collect();
+            let mut got: Vec<String> = prerequisites.split_whitespace().map(String::from).collect();
+            want.sort();
+            got.sort();
+            assert_eq!(got, want, "{}: {line}", dir.display());
+        }
+    }
+}
+
+/// Digest-pinned base images stay pinned in the output, and a pinned runtime image is still checked against
+/// the platforms its family publishes.
+#[test]
+fn digest_pinned_base_images_stay_pinned() {
+    let digest = format!("sha256:{}", "ab".repeat(32));
+    let config = |platforms: &str| {
+        format!(
+            r#"
+[project]
+name = "p"
+platforms = {platforms}
+[registry]
+host = "ghcr.io"
+namespace = "acme"
+[[app]]
+name = "a"
+language = "go"
+runtime = "alpine"
+runtime-image = "alpine:3.22@{digest}"
+builder-image = "golang:1.25-bookworm@{digest}"
+"#
+        )
+    };
+    let plan = match mkmulti::load_str(&config(r#"["linux/amd64", "linux/arm/v6"]"#), "m.toml", "m.toml") {
+        Ok(loaded) => loaded.plan,
+        Err(_) => panic!("valid"),
+    };
+    let files = mkmulti::render::render(&plan);
+    let dockerfile = &files.iter().find(|f| f.path == "Dockerfile").unwrap().contents;
+    assert!(dockerfile.contains(&format!("FROM alpine:3.22@{digest} AS runtime-base")), "{dockerfile}");
+    assert!(dockerfile.contains(&format!("FROM --platform=$BUILDPLATFORM golang:1.25-bookworm@{digest} AS build")));
+    assert!(dockerfile.contains(&format!("FROM --platform=$BUILDPLATFORM golang:1.25-bookworm@{digest} AS rootfs")));
+    let Err(mkmulti::LoadError::Invalid(diags)) =
+        mkmulti::load_str(&config(r#"["linux/amd64", "linux/arm/v5"]"#), "m.toml", "m.toml")
+    else {
+        panic!("alpine publishes no linux/arm/v5")
+    };
+    assert!(diags.iter().any(|d| d.contains("does not publish `linux/arm/v5`")), "{diags:?}");
 }
