@@ -211,3 +211,21 @@ builder-image = "golang:1.25-bookworm@{digest}"
     };
     assert!(diags.iter().any(|d| d.contains("does not publish `linux/arm/v5`")), "{diags:?}");
 }
+
+/// `make validate` runs the generated validate script, so it exists only when the scripts are generated.
+#[test]
+fn the_validate_target_follows_the_scripts_output() {
+    let config = |scripts: bool| {
+        format!(
+            "[project]\nname = \"p\"\n[registry]\nhost = \"ghcr.io\"\nnamespace = \"acme\"\n[[app]]\nname = \"a\"\nlanguage = \"go\"\n[output]\nscripts = {scripts}\n"
+        )
+    };
+    for scripts in [true, false] {
+        let Ok(loaded) = mkmulti::load_str(&config(scripts), "m.toml", "m.toml") else { panic!("valid") };
+        let files = mkmulti::render::render(&loaded.plan);
+        let makefile = &files.iter().find(|f| f.path == "Makefile").unwrap().contents;
+        assert_eq!(makefile.contains("\nvalidate: "), scripts, "{makefile}");
+        assert!(makefile.contains("\nclean: "));
+        assert_eq!(files.iter().any(|f| f.path == "scripts/validate-multiarch.sh"), scripts);
+    }
+}
