@@ -146,6 +146,11 @@ pub fn package(v: &str) -> Check {
     matches(&PACKAGE, v, "a package name is lowercase letters, digits, `+`, `.` and `-`, optionally `=version`")
 }
 
+/// A `GOAMD64` microarchitecture level.
+pub fn goamd64(v: &str) -> Check {
+    if ["v1", "v2", "v3", "v4"].contains(&v) { Ok(()) } else { Err("use one of `v1`, `v2`, `v3`, `v4`".into()) }
+}
+
 /// A `STOPSIGNAL` value: a signal name (`SIGINT`, `SIGRTMIN+3`) or number (`2`).
 pub fn signal(v: &str) -> Check {
     matches(&SIGNAL, v, "a signal is a name like `SIGINT` or `SIGQUIT`, or a number like `2`")

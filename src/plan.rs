@@ -127,8 +127,7 @@ pub struct PlatformPlan {
     /// Debian's cross gcc, e.g. `aarch64-linux-gnu-gcc`: the linker for glibc Rust targets and `CC` for cgo.
     pub linker: Option<String>,
     pub debian_arch: Option<&'static str>,
-    /// The Debian architecture whose static `tini` runs on this platform (armel's for arm/v6: Debian's armhf
-    /// needs ARMv7); `None` where Debian bookworm has no port.
+    /// The Debian architecture whose static `tini` runs on this platform (see [`PlatformInfo`]).
     pub tini_arch: Option<&'static str>,
     /// Debian packages that give the cross gcc and the target's libc.
     pub cross_packages: Vec<String>,
@@ -162,11 +161,7 @@ impl PlatformPlan {
             cc_env: format!("CC_{}", triple.replace('-', "_")),
             linker,
             debian_arch: p.debian_arch,
-            tini_arch: match p.oci {
-                "linux/arm/v6" => Some("armel"),
-                "linux/riscv64" => None,
-                _ => p.debian_arch,
-            },
+            tini_arch: p.debian_static_arch,
             cross_packages,
             elf_machine: p.elf_machine,
             uname: p.uname.to_vec(),
@@ -202,8 +197,6 @@ pub struct AppPlan {
     pub copy_certs: bool,
     /// The runtime lacks time zone data and the config wants it, so `/usr/share/zoneinfo` is copied in.
     pub copy_tzdata: bool,
-    /// The binary links glibc dynamically (Rust with glibc, Go with cgo).
-    pub glibc_binary: bool,
     /// Run under a static `tini`, prepared for each target on the build machine.
     pub init: bool,
     pub tini_path: &'static str,
@@ -273,6 +266,14 @@ pub struct RustPlan {
     pub musl: bool,
     /// Cook dependencies with cargo-chef instead of caching the target directory in a mount.
     pub chef: bool,
+    /// `cargo build`, or `cargo zigbuild` for musl.
+    pub cargo: &'static str,
+    /// Flags of the build: `--locked --profile release --target "$CARGO_BUILD_TARGET" -p backend ...`.
+    pub build_flags: String,
+    /// Flags of `cargo chef cook`: the build's, without the package selection when the whole workspace is cooked.
+    pub cook_flags: String,
+    /// The cook covers the whole workspace (no feature flags), so every app of the workspace shares its layer.
+    pub cook_whole_workspace: bool,
 }
 
 /// The result of planning: a plan when no error was found, and every diagnostic either way.
@@ -714,7 +715,7 @@ impl Validator {
 
         if raw.init {
             for platform in platforms.iter() {
-                if PlatformPlan::new(platform, musl).tini_arch.is_none() {
+                if platform.debian_static_arch.is_none() {
                     self.error_help(
                         p.key("init"),
                         format!("Debian bookworm has no `tini` for `{}` (app `{}`)", platform.oci, raw.name),
@@ -732,6 +733,8 @@ impl Validator {
         }
 
         let emulated_steps = usize::from(!raw.packages.is_empty());
+        let copy_certs = !base.certs;
+        let copy_tzdata = raw.tzdata && !base.tzdata;
         AppPlan {
             ident,
             language: raw.language,
@@ -747,30 +750,13 @@ impl Validator {
             runtime_image,
             runtime_has_shell: base.shell,
             runtime_has_passwd: base.passwd,
-            copy_certs: !base.certs,
-            copy_tzdata: raw.tzdata && !base.tzdata,
-            glibc_binary,
+            copy_certs,
+            copy_tzdata,
             init: raw.init,
             tini_path: TINI_PATH,
             entrypoint,
             stop_signal: raw.stop_signal.clone(),
-            rootfs_summary: {
-                let mut parts = vec!["user", "home directory"];
-                if !raw.volumes.is_empty() {
-                    parts.push("data volumes");
-                }
-                if !base.certs {
-                    parts.push("CA certificates");
-                }
-                if raw.tzdata && !base.tzdata {
-                    parts.push("time zone data");
-                }
-                if raw.init {
-                    parts.push("tini");
-                }
-                let last = parts.pop().expect("never empty");
-                format!("{} and {last}", parts.join(", "))
-            },
+            rootfs_summary: rootfs_summary(!raw.volumes.is_empty(), copy_certs, copy_tzdata, raw.init),
             user,
             uid,
             home,
@@ -948,13 +934,7 @@ impl Validator {
         self.check_list(&gp.key("ldflags"), &raw.go.ldflags, "ldflags word", grammar::ldflag);
         self.check_list(&gp.key("tags"), &raw.go.tags, "Go build tag", grammar::go_tag);
         if let Some(level) = &raw.go.goamd64 {
-            if !["v1", "v2", "v3", "v4"].contains(&level.as_str()) {
-                self.error_help(
-                    gp.key("goamd64"),
-                    format!("invalid GOAMD64 level `{}`", level.escape_debug()),
-                    "use one of `v1`, `v2`, `v3`, `v4`",
-                );
-            }
+            self.check(&gp.key("goamd64"), level, "GOAMD64 level", grammar::goamd64);
         }
         GoPlan {
             version,
@@ -978,7 +958,29 @@ impl Validator {
         let profile = raw.rust.profile.clone().unwrap_or_else(|| "release".to_string());
         self.check(&rp.key("profile"), &profile, "Cargo profile", grammar::cargo_name);
         let profile_dir = if profile == "dev" { "debug".to_string() } else { profile.clone() };
+        // Every word below passed a grammar check (package and profile: Cargo names; features: Cargo features).
+        let common = format!("--locked --profile {profile} --target \"$CARGO_BUILD_TARGET\"");
+        let mut selection = String::new();
+        if let Some(pkg) = &raw.package {
+            selection.push_str(&format!(" -p {pkg}"));
+        }
+        if raw.rust.no_default_features {
+            selection.push_str(" --no-default-features");
+        }
+        if !raw.rust.features.is_empty() {
+            selection.push_str(&format!(" --features {}", raw.rust.features.join(",")));
+        }
+        // Without feature flags, the whole workspace's dependencies are cooked, so its apps share that layer.
+        let cook_whole_workspace = !raw.rust.no_default_features && raw.rust.features.is_empty();
+        let mut cook_flags = if cook_whole_workspace { common.clone() } else { format!("{common}{selection}") };
+        if musl {
+            cook_flags.push_str(" --zigbuild");
+        }
         RustPlan {
+            cargo: if musl { "cargo zigbuild" } else { "cargo build" },
+            build_flags: format!("{common}{selection}"),
+            cook_flags,
+            cook_whole_workspace,
             version,
             package: raw.package.clone(),
             features: raw.rust.features.clone(),
@@ -1035,6 +1037,20 @@ impl Validator {
 /// cannot add lines to a header or put `${{` (which GitHub expands even in comments) into a workflow.
 pub fn header_label(config_file: &str) -> String {
     config_file.chars().map(|c| if c.is_ascii_alphanumeric() || "._/-".contains(c) { c } else { '_' }).collect()
+}
+
+/// What the `rootfs` stage prepares, in words: `user, home directory and CA certificates`.
+fn rootfs_summary(volumes: bool, certs: bool, tzdata: bool, tini: bool) -> String {
+    let mut parts = vec!["user", "home directory"];
+    for (wanted, part) in
+        [(volumes, "data volumes"), (certs, "CA certificates"), (tzdata, "time zone data"), (tini, "tini")]
+    {
+        if wanted {
+            parts.push(part);
+        }
+    }
+    let last = parts.pop().expect("never empty");
+    format!("{} and {last}", parts.join(", "))
 }
 
 fn runtime_name(r: Runtime) -> &'static str {

@@ -82,6 +82,7 @@ fn detect_platform_maps_every_uname_spelling() {
         ("arm64", "linux/arm64"),
         ("armv7l", "linux/arm/v7"),
         ("armv6l", "linux/arm/v6"),
+        ("armv5tel", "linux/arm/v5"),
         ("i686", "linux/386"),
         ("riscv64", "linux/riscv64"),
         ("ppc64le", "linux/ppc64le"),

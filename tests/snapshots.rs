@@ -52,24 +52,29 @@ fn every_file_has_the_header_and_ends_with_one_newline() {
     }
 }
 
-/// Counts the `RUN` steps of stages that run on the target platform: a stage runs on the build platform if it
-/// says `--platform=$BUILDPLATFORM` or derives from a stage that does (the `toolchain-*` stages a build
-/// stage picks by target all do, which the caller checks).
+/// Counts the `RUN` steps of stages that run on the target platform. A stage runs on the build platform if it
+/// says `--platform=$BUILDPLATFORM` or derives from a stage that does; `FROM toolchain-${TARGETARCH}...` picks
+/// one of the `toolchain-*` stages by target, so it is on the build platform only if every one of them is.
 fn target_platform_runs(dockerfile: &str) -> usize {
-    let mut build_stages: Vec<String> = Vec::new();
+    let mut stages: Vec<(String, bool)> = Vec::new();
     let mut on_target = false;
     let mut runs = 0;
     for line in dockerfile.lines() {
         if let Some(from) = line.strip_prefix("FROM ") {
             let words: Vec<&str> = from.split_whitespace().collect();
             let base = words.iter().find(|w| !w.starts_with("--")).copied().unwrap_or_default();
-            let on_build = from.starts_with("--platform=$BUILDPLATFORM")
-                || build_stages.iter().any(|s| s == base)
-                || (base.starts_with("toolchain-${TARGETARCH}")
-                    && build_stages.iter().any(|s| s.starts_with("toolchain-")));
+            let on_build = if from.starts_with("--platform=$BUILDPLATFORM") {
+                true
+            } else if base.starts_with("toolchain-${TARGETARCH}") {
+                let toolchains: Vec<bool> =
+                    stages.iter().filter(|(name, _)| name.starts_with("toolchain-")).map(|(_, b)| *b).collect();
+                !toolchains.is_empty() && toolchains.iter().all(|b| *b)
+            } else {
+                stages.iter().any(|(name, b)| name == base && *b)
+            };
             on_target = !on_build;
-            if let (true, Some(i)) = (on_build, words.iter().position(|w| *w == "AS")) {
-                build_stages.push(words[i + 1].to_string());
+            if let Some(i) = words.iter().position(|w| *w == "AS") {
+                stages.push((words[i + 1].to_string(), on_build));
             }
         }
         if on_target && line.starts_with("RUN ") {
@@ -77,6 +82,17 @@ fn target_platform_runs(dockerfile: &str) -> usize {
         }
     }
     runs
+}
+
+#[test]
+fn target_platform_runs_follows_stage_inheritance() {
+    let on_build = "FROM --platform=$BUILDPLATFORM b AS cargo\nRUN a\nFROM cargo AS toolchain-amd64\nRUN b\n";
+    let picked = "FROM toolchain-${TARGETARCH}${TARGETVARIANT} AS build\nRUN c\n";
+    assert_eq!(target_platform_runs(&format!("{on_build}{picked}")), 0);
+    // One toolchain stage on the target platform makes the picked stage a target stage too.
+    let foreign = "FROM debian AS toolchain-arm64\nRUN d\n";
+    assert_eq!(target_platform_runs(&format!("{on_build}{foreign}{picked}")), 2);
+    assert_eq!(target_platform_runs("FROM debian AS runtime\nRUN apt-get\n"), 1);
 }
 
 /// The core promise: compiling happens on $BUILDPLATFORM, and the target-platform stages run nothing unless
