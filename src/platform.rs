@@ -7,7 +7,10 @@
 //! - Debian bookworm: the `dpkg --print-architecture` names and the `gcc-<triple>` / `libc6-dev-<arch>-cross`
 //!   cross packages;
 //! - ELF `e_machine` values: the System V gABI (`EM_X86_64` 62, `EM_AARCH64` 183, ...);
-//! - `uname -m` spellings: Linux `arch/*/Makefile` `UTS_MACHINE`, macOS `arm64`.
+//! - `uname -m` spellings: Linux `arch/*/Makefile` `UTS_MACHINE`, macOS `arm64`;
+//! - QEMU architecture names: qemu's `linux-user` targets, as `qemu-user-static` and tonistiigi/binfmt register them;
+//! - GitHub-hosted runners: `ubuntu-24.04` (x86-64) and `ubuntu-24.04-arm` (Arm64); there are none for the
+//!   other architectures, which build on x86-64.
 
 use std::fmt;
 
@@ -35,10 +38,18 @@ pub struct PlatformInfo {
     /// The Debian bookworm architecture whose static binaries (`tini-static`) run here: armel's for arm/v6,
     /// since Debian's armhf needs ARMv7; `None` where bookworm has no release architecture (riscv64).
     pub debian_static_arch: Option<&'static str>,
-    /// ELF `e_machine` of a binary for this platform, as two little-endian hex bytes the way `od -tx1` prints them.
+    /// ELF `e_machine` of a binary for this platform, as its two bytes in the file's byte order (big-endian for
+    /// s390x, little-endian elsewhere) the way `od -tx1` prints them.
     pub elf_machine: &'static str,
     /// `uname -m` spellings that identify this platform (Linux first, then other systems').
     pub uname: &'static [&'static str],
+    /// QEMU's name for the architecture: its binfmt_misc entry is `/proc/sys/fs/binfmt_misc/qemu-<this>`.
+    pub qemu_arch: &'static str,
+    /// The GitHub-hosted runner a native-runner workflow builds this platform on.
+    pub github_runner: &'static str,
+    /// That runner executes this platform's binaries without QEMU (x86-64 runs i386 code; Arm runners are
+    /// 64-bit only as far as can be relied on, so 32-bit Arm counts as emulated).
+    pub github_runner_native: bool,
 }
 
 /// The platforms mkmulti can build for, in the order it lists them.
@@ -56,6 +67,9 @@ pub const PLATFORMS: &[PlatformInfo] = &[
         debian_static_arch: Some("amd64"),
         elf_machine: "3e 00",
         uname: &["x86_64", "amd64"],
+        qemu_arch: "x86_64",
+        github_runner: "ubuntu-24.04",
+        github_runner_native: true,
     },
     PlatformInfo {
         oci: "linux/arm64",
@@ -69,7 +83,10 @@ pub const PLATFORMS: &[PlatformInfo] = &[
         gnu_prefix: Some("aarch64-linux-gnu"),
         debian_static_arch: Some("arm64"),
         elf_machine: "b7 00",
-        uname: &["aarch64", "arm64", "armv8l", "aarch64_be"],
+        uname: &["aarch64", "arm64"],
+        qemu_arch: "aarch64",
+        github_runner: "ubuntu-24.04-arm",
+        github_runner_native: true,
     },
     PlatformInfo {
         oci: "linux/arm/v7",
@@ -83,7 +100,11 @@ pub const PLATFORMS: &[PlatformInfo] = &[
         gnu_prefix: Some("arm-linux-gnueabihf"),
         debian_static_arch: Some("armhf"),
         elf_machine: "28 00",
-        uname: &["armv7l", "armv7"],
+        // armv8l: a 32-bit userland on an ARMv8 CPU, which runs arm/v7 images (aarch64_be, big-endian, runs none).
+        uname: &["armv7l", "armv7", "armv8l"],
+        qemu_arch: "arm",
+        github_runner: "ubuntu-24.04-arm",
+        github_runner_native: false,
     },
     PlatformInfo {
         oci: "linux/arm/v6",
@@ -98,6 +119,9 @@ pub const PLATFORMS: &[PlatformInfo] = &[
         debian_static_arch: Some("armel"),
         elf_machine: "28 00",
         uname: &["armv6l", "armv6"],
+        qemu_arch: "arm",
+        github_runner: "ubuntu-24.04-arm",
+        github_runner_native: false,
     },
     PlatformInfo {
         oci: "linux/arm/v5",
@@ -112,6 +136,9 @@ pub const PLATFORMS: &[PlatformInfo] = &[
         debian_static_arch: Some("armel"),
         elf_machine: "28 00",
         uname: &["armv5tel", "armv5l", "armv5"],
+        qemu_arch: "arm",
+        github_runner: "ubuntu-24.04-arm",
+        github_runner_native: false,
     },
     PlatformInfo {
         oci: "linux/386",
@@ -126,6 +153,9 @@ pub const PLATFORMS: &[PlatformInfo] = &[
         debian_static_arch: Some("i386"),
         elf_machine: "03 00",
         uname: &["i686", "i386", "i586"],
+        qemu_arch: "i386",
+        github_runner: "ubuntu-24.04",
+        github_runner_native: true,
     },
     PlatformInfo {
         oci: "linux/riscv64",
@@ -140,6 +170,9 @@ pub const PLATFORMS: &[PlatformInfo] = &[
         debian_static_arch: None,
         elf_machine: "f3 00",
         uname: &["riscv64"],
+        qemu_arch: "riscv64",
+        github_runner: "ubuntu-24.04",
+        github_runner_native: false,
     },
     PlatformInfo {
         oci: "linux/ppc64le",
@@ -154,6 +187,9 @@ pub const PLATFORMS: &[PlatformInfo] = &[
         debian_static_arch: Some("ppc64el"),
         elf_machine: "15 00",
         uname: &["ppc64le"],
+        qemu_arch: "ppc64le",
+        github_runner: "ubuntu-24.04",
+        github_runner_native: false,
     },
     PlatformInfo {
         oci: "linux/s390x",
@@ -166,8 +202,11 @@ pub const PLATFORMS: &[PlatformInfo] = &[
         debian_arch: Some("s390x"),
         gnu_prefix: Some("s390x-linux-gnu"),
         debian_static_arch: Some("s390x"),
-        elf_machine: "16 00",
+        elf_machine: "00 16",
         uname: &["s390x"],
+        qemu_arch: "s390x",
+        github_runner: "ubuntu-24.04",
+        github_runner_native: false,
     },
 ];
 
@@ -311,6 +350,25 @@ fn suggest_arch(arch: &str) -> Option<&'static str> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn elf_machine_bytes_are_in_each_platform_byte_order() {
+        // (platform, EM_* from the System V gABI, big-endian)
+        let expected = [
+            ("linux/amd64", 62u16, false),
+            ("linux/arm64", 183, false),
+            ("linux/arm/v7", 40, false),
+            ("linux/386", 3, false),
+            ("linux/riscv64", 243, false),
+            ("linux/ppc64le", 21, false),
+            ("linux/s390x", 22, true),
+        ];
+        for (oci, em, big) in expected {
+            let p = PLATFORMS.iter().find(|p| p.oci == oci).unwrap();
+            let [a, b] = if big { em.to_be_bytes() } else { em.to_le_bytes() };
+            assert_eq!(p.elf_machine, format!("{a:02x} {b:02x}"), "{oci}");
+        }
+    }
     use super::*;
 
     fn oci(s: &str) -> &'static str {
