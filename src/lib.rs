@@ -5,6 +5,7 @@
 //! `parse` (text to [`config::RawConfig`]) -> `plan` (resolve and validate to [`plan::Plan`]) ->
 //! `render` (plan to [`render::GeneratedFile`]s, in memory) -> `write` (compare with the disk, then write).
 
+pub mod actions;
 pub mod cli;
 pub mod config;
 pub mod diagnostics;

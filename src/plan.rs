@@ -9,7 +9,8 @@ use std::collections::BTreeSet;
 use indexmap::IndexMap;
 use serde::Serialize;
 
-use crate::config::{Language, RawApp, RawConfig, RestartPolicy, Runtime, RustCache, RustLibc};
+use crate::actions;
+use crate::config::{CiStrategy, Language, RawApp, RawConfig, RestartPolicy, Runtime, RustCache, RustLibc};
 use crate::diagnostics::{Diagnostic, KeyPath};
 use crate::grammar::{self, Check};
 use crate::images::{self, PackageManager};
@@ -26,6 +27,8 @@ const TINI_PATH: &str = "/usr/bin/tini";
 /// The most apps and list entries a config may hold: far above real use, low enough to keep output sane.
 const MAX_APPS: usize = 64;
 const MAX_LIST: usize = 256;
+/// The GitHub-hosted x86-64 runner every job but the native-runner builds runs on.
+const X86_RUNNER: &str = "ubuntu-24.04";
 
 /// Everything the templates need, resolved.
 #[derive(Debug, Clone, Serialize)]
@@ -95,6 +98,19 @@ pub struct CiPlan {
     pub needs_packages_write: bool,
     /// Some stage runs on the target platform with a `RUN`, so QEMU is needed.
     pub needs_qemu: bool,
+    /// `single` or `native`.
+    pub strategy: CiStrategy,
+    /// The `uses:` value of every action, pinned by the config's policy.
+    pub uses: actions::Uses,
+    /// A job validates the pushed images with `scripts/validate-multiarch.sh`.
+    pub validate: bool,
+    /// Platforms the validate job (on an x86-64 runner) runs under QEMU, comma-separated; empty when none.
+    pub validate_qemu_platforms: String,
+    pub timeout_minutes: u32,
+    /// The x86-64 runner of every job but the native-runner builds.
+    pub runner: &'static str,
+    /// The QEMU registration image, pinned.
+    pub binfmt_image: &'static str,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -105,6 +121,7 @@ pub struct OutputPlan {
     pub scripts: bool,
     pub workflow: bool,
     pub dockerignore: bool,
+    pub bake: bool,
     pub syntax_directive: bool,
 }
 
@@ -135,6 +152,14 @@ pub struct PlatformPlan {
     pub elf_machine: &'static str,
     /// `uname -m` spellings that mean this platform.
     pub uname: Vec<&'static str>,
+    /// QEMU's name for the architecture (`aarch64`), as in `/proc/sys/fs/binfmt_misc/qemu-aarch64`.
+    pub qemu_arch: &'static str,
+    /// The GitHub-hosted runner of the native-runner workflow.
+    pub github_runner: &'static str,
+    /// That runner executes this platform's binaries without QEMU.
+    pub github_runner_native: bool,
+    /// The x86-64 runner of single-job workflows runs this platform's binaries without QEMU.
+    pub x86_native: bool,
 }
 
 impl PlatformPlan {
@@ -165,6 +190,10 @@ impl PlatformPlan {
             cross_packages,
             elf_machine: p.elf_machine,
             uname: p.uname.to_vec(),
+            qemu_arch: p.qemu_arch,
+            github_runner: p.github_runner,
+            github_runner_native: p.github_runner_native,
+            x86_native: p.github_runner_native && p.github_runner == X86_RUNNER,
         }
     }
 }
@@ -378,8 +407,9 @@ impl Validator {
                 );
             }
         }
-        let platforms = all.into_iter().map(|i| PlatformPlan::new(&platform::PLATFORMS[i], false)).collect();
-        let ci = self.ci(raw, &registry, &apps);
+        let platforms: Vec<PlatformPlan> =
+            all.into_iter().map(|i| PlatformPlan::new(&platform::PLATFORMS[i], false)).collect();
+        let ci = self.ci(raw, &registry, &apps, &platforms);
         let o = &raw.output;
         Plan {
             mkmulti_version: MKMULTI_VERSION,
@@ -402,6 +432,7 @@ impl Validator {
                 scripts: o.scripts,
                 workflow: o.workflow,
                 dockerignore: o.dockerignore,
+                bake: o.bake,
                 syntax_directive: o.syntax_directive,
             },
             tools: ToolsPlan {
@@ -992,7 +1023,7 @@ impl Validator {
         }
     }
 
-    fn ci(&mut self, raw: &RawConfig, registry: &RegistryPlan, apps: &[AppPlan]) -> CiPlan {
+    fn ci(&mut self, raw: &RawConfig, registry: &RegistryPlan, apps: &[AppPlan], platforms: &[PlatformPlan]) -> CiPlan {
         let p = KeyPath::root().key("ci");
         let c = &raw.ci;
         self.check(&p.key("workflow"), &c.workflow, "workflow name", grammar::binary);
@@ -1006,6 +1037,23 @@ impl Validator {
                 this.check(&p.key(key), name, "secret name", grammar::secret_name);
             }
         };
+        if !(1..=360).contains(&c.timeout_minutes) {
+            self.error_help(
+                p.key("timeout-minutes"),
+                format!("{} minutes is not a job timeout GitHub accepts", c.timeout_minutes),
+                "use 1 to 360 (GitHub-hosted runners stop a job after 6 hours)",
+            );
+        }
+        if !raw.tags.branch && !raw.tags.sha {
+            self.error_help(
+                KeyPath::root().key("tags"),
+                "with `branch` and `sha` both off, a push to a branch has no tag to push",
+                "turn one of them on",
+            );
+        }
+        if raw.output.workflow {
+            self.job_ids(raw, apps);
+        }
         secret(&c.username_secret, "username-secret", self);
         secret(&c.password_secret, "password-secret", self);
         let (default_user, default_password) = if registry.is_docker_hub {
@@ -1028,6 +1076,58 @@ impl Validator {
             username_expr,
             password_expr,
             needs_qemu: apps.iter().any(|a| a.emulated_steps > 0),
+            strategy: c.strategy,
+            uses: actions::Uses::new(c.pin_actions),
+            validate: c.validate && raw.output.scripts && raw.output.workflow,
+            validate_qemu_platforms: platforms
+                .iter()
+                .filter(|p| !p.x86_native)
+                .map(|p| p.oci)
+                .collect::<Vec<_>>()
+                .join(","),
+            timeout_minutes: c.timeout_minutes,
+            runner: X86_RUNNER,
+            binfmt_image: actions::BINFMT_IMAGE,
+        }
+    }
+}
+
+impl Validator {
+    /// Every app becomes a workflow job (and `<app>-build` with native runners, beside `validate`): a job id
+    /// starts with a letter or `_`, and two jobs cannot share one.
+    fn job_ids(&mut self, raw: &RawConfig, apps: &[AppPlan]) {
+        let mut taken: IndexMap<String, String> = IndexMap::new();
+        if raw.ci.validate && raw.output.scripts {
+            taken.insert("validate".into(), "the job that validates pushed images".into());
+        }
+        for (i, app) in apps.iter().enumerate() {
+            if apps[..i].iter().any(|a| a.name == app.name) {
+                continue; // reported as a repeated name already
+            }
+            let path = KeyPath::root().key("app").index(i).key("name");
+            if !app.name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+                self.error_help(
+                    path,
+                    format!("`{}` cannot name a GitHub Actions job: a job id starts with a letter", app.name),
+                    "start the app name with a letter, or turn off `output.workflow` and write the workflow yourself",
+                );
+                continue;
+            }
+            let mut ids = vec![(app.name.clone(), "job")];
+            if raw.ci.strategy == CiStrategy::Native {
+                ids.push((format!("{}-build", app.name), "build job"));
+            }
+            for (id, role) in ids {
+                if let Some(owner) = taken.get(&id) {
+                    self.error_help(
+                        path.clone(),
+                        format!("app `{}` needs the workflow job `{id}`, which is already {owner}", app.name),
+                        "rename the app",
+                    );
+                } else {
+                    taken.insert(id, format!("app `{}`'s {role}", app.name));
+                }
+            }
         }
     }
 }

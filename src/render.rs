@@ -30,6 +30,7 @@ pub const TEMPLATE_DETECT: &str = "detect-platform.sh.j2";
 pub const TEMPLATE_VALIDATE: &str = "validate-multiarch.sh.j2";
 pub const TEMPLATE_DOCKERIGNORE: &str = "dockerignore.j2";
 pub const TEMPLATE_WORKFLOW: &str = "workflow.yml.j2";
+pub const TEMPLATE_BAKE: &str = "docker-bake.hcl.j2";
 
 /// The templates, embedded at compile time.
 const TEMPLATES: &[(&str, &str)] = &[
@@ -42,6 +43,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     (TEMPLATE_DETECT, include_str!("../templates/detect-platform.sh.j2")),
     (TEMPLATE_VALIDATE, include_str!("../templates/validate-multiarch.sh.j2")),
     (TEMPLATE_DOCKERIGNORE, include_str!("../templates/dockerignore.j2")),
+    (TEMPLATE_BAKE, include_str!("../templates/docker-bake.hcl.j2")),
 ];
 
 /// The workflow template uses `[[ ]]` / `[% %]` delimiters so GitHub's `${{ }}` is plain text to it.
@@ -117,6 +119,9 @@ pub fn render(plan: &Plan) -> Vec<GeneratedFile> {
         files.push(finish(plan, "scripts/detect-platform.sh", shebang, &render(TEMPLATE_DETECT, None), true));
         files.push(finish(plan, "scripts/validate-multiarch.sh", shebang, &render(TEMPLATE_VALIDATE, None), true));
     }
+    if plan.output.bake {
+        files.push(finish(plan, "docker-bake.hcl", None, &render(TEMPLATE_BAKE, None), false));
+    }
     if plan.output.workflow {
         let env = workflow_environment();
         let tmpl = env.get_template(TEMPLATE_WORKFLOW).expect("embedded templates exist");
@@ -177,6 +182,7 @@ pub mod filters {
         env.add_filter("compose", |v: String| compose(&v));
         env.add_filter("dq", |v: String| docker_quoted(&v));
         env.add_filter("exec", exec_form);
+        env.add_filter("hcl", |v: String| hcl(&v));
     }
 
     /// POSIX shell single quotes: `it's` -> `'it'\''s'`.
@@ -211,6 +217,12 @@ pub mod filters {
         }
         out.push('"');
         out
+    }
+
+    /// An HCL quoted string (Bake files): JSON escapes are HCL's, and `${` / `%{` are doubled so a value
+    /// can never start an interpolation or a template directive.
+    pub fn hcl(v: &str) -> String {
+        yaml(v).replace("${", "$${").replace("%{", "%%{")
     }
 
     /// A Dockerfile exec-form array (`["a", "b"]`), written by a JSON serialiser so it can never degrade
@@ -250,6 +262,13 @@ pub mod filters {
             assert_eq!(yaml("no"), "\"no\"");
             assert_eq!(yaml("a \"b\" \\ c"), r#""a \"b\" \\ c""#);
             assert_eq!(compose("${X}"), "\"$${X}\"");
+        }
+
+        #[test]
+        fn hcl_strings_cannot_interpolate() {
+            assert_eq!(hcl("plain"), "\"plain\"");
+            assert_eq!(hcl("${TAG} %{if x} \"q\" \\"), r#""$${TAG} %%{if x} \"q\" \\""#);
+            assert_eq!(hcl("a\nb"), r#""a\nb""#);
         }
 
         #[test]

@@ -4,11 +4,15 @@
 //! - `schema`: the checked-in JSON schema is current and every example validates against it;
 //! - `cli`: the real binary: `generate`, `check`, `init`, `schema`, exit codes and error output;
 //! - `invalid`: every config in `fixtures/invalid/` fails with the snapshotted diagnostics;
-//! - `scripts`: the generated shell scripts, run with stub `docker` and `uname` commands.
+//! - `scripts`: the generated shell scripts, run with stub `docker` and `uname` commands;
+//! - `workflow`: the GitHub Actions workflow parsed as YAML, in every strategy and pinning variant;
+//! - `makefile`: the generated Makefile run by GNU make: tags, QEMU registration, per-app targets.
 
 mod cli;
 mod invalid;
+mod makefile;
 mod schema;
 mod scripts;
 mod snapshots;
 mod util;
+mod workflow;

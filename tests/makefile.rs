@@ -1,0 +1,210 @@
+//! The generated Makefile, run by GNU make: the tag rule against real git history, QEMU registration from
+//! what the builder reports, and the multi-platform export. A stub `docker` first on PATH records every call.
+
+#![cfg(unix)]
+
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::process::Command;
+
+use crate::util;
+
+const DOCKER_STUB: &str = r#"#!/bin/sh
+# Records every call; `buildx inspect` answers with $STUB_PLATFORMS like a builder node would, once the
+# builder exists (`default` always does; others after `buildx create`).
+echo "$*" >> "$STUB_LOG"
+case "$1 $2" in
+  "buildx inspect")
+    if [ "$3" != --bootstrap ] && [ "$3" != default ] && ! grep -q '^buildx create' "$STUB_LOG"; then
+      echo "ERROR: no builder \"$3\" found" >&2
+      exit 1
+    fi
+    echo "Name:          stub"
+    echo "Driver:        docker-container"
+    echo "Platforms:     $STUB_PLATFORMS"
+    ;;
+esac
+"#;
+
+struct Project {
+    dir: tempfile::TempDir,
+    stubs: tempfile::TempDir,
+}
+
+impl Project {
+    /// Generates a config's files into a fresh git repository.
+    fn new(config: &str) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let loaded = match mkmulti::load_str(config, "multiarch.toml", "multiarch.toml") {
+            Ok(l) => l,
+            Err(mkmulti::LoadError::Invalid(d)) => panic!("invalid config:\n{}", d.concat()),
+            Err(mkmulti::LoadError::Io(m)) => panic!("{m}"),
+        };
+        let files = mkmulti::render::render(&loaded.plan);
+        mkmulti::write::write(&mkmulti::write::compare(dir.path(), &files).unwrap(), false).unwrap();
+        let stubs = tempfile::tempdir().unwrap();
+        let docker = stubs.path().join("docker");
+        fs::write(&docker, DOCKER_STUB).unwrap();
+        fs::set_permissions(&docker, fs::Permissions::from_mode(0o755)).unwrap();
+        let p = Project { dir, stubs };
+        p.git(&["init", "-q", "-b", "main"]);
+        p.commit("first");
+        p
+    }
+
+    fn example(name: &str) -> Self {
+        Self::new(&fs::read_to_string(util::root().join("examples").join(name).join("multiarch.toml")).unwrap())
+    }
+
+    fn git(&self, args: &[&str]) -> String {
+        let out = Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"])
+            .args(["-c", "tag.gpgsign=false"])
+            .args(args)
+            .current_dir(self.dir.path())
+            .output()
+            .expect("git runs");
+        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap().trim().to_string()
+    }
+
+    fn commit(&self, message: &str) {
+        fs::write(self.dir.path().join("CHANGES"), message).unwrap();
+        self.git(&["add", "-A"]);
+        self.git(&["commit", "-q", "-m", message]);
+    }
+
+    fn short_sha(&self) -> String {
+        self.git(&["rev-parse", "--short=7", "HEAD"])
+    }
+
+    /// Runs `make ARGS` with the stub docker; returns stdout and the recorded docker calls.
+    fn make(&self, args: &[&str], platforms: &str) -> (String, String) {
+        let log = self.stubs.path().join("calls.log");
+        let _ = fs::remove_file(&log);
+        let path = format!("{}:{}", self.stubs.path().display(), std::env::var("PATH").unwrap_or_default());
+        let out = Command::new("make")
+            .args(["--no-print-directory", "--warn-undefined-variables"])
+            .args(args)
+            .current_dir(self.dir.path())
+            .env("PATH", path)
+            .env("STUB_LOG", &log)
+            .env("STUB_PLATFORMS", platforms)
+            .env("BINFMT_MISC", self.stubs.path().join("binfmt_misc"))
+            .env_remove("TAG")
+            .env_remove("VERSION")
+            .env_remove("MAKEFLAGS")
+            .output()
+            .expect("make runs");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "make {args:?}: {stderr}");
+        assert!(!stderr.contains("undefined variable"), "make {args:?}: {stderr}");
+        (String::from_utf8(out.stdout).unwrap(), fs::read_to_string(&log).unwrap_or_default())
+    }
+
+    fn tags(&self, args: &[&str]) -> Vec<String> {
+        let mut a = vec!["tags"];
+        a.extend_from_slice(args);
+        self.make(&a, "").0.lines().map(String::from).collect()
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
+#[test]
+fn tags_follow_the_ci_rule() {
+    let p = Project::example("go-hello");
+    let image = "docker.io/example/go-hello";
+    // Not a release: the `git describe` name (here just the commit) and the sha tag.
+    let sha = p.short_sha();
+    assert_eq!(p.tags(&[]), [format!("{image}:{sha}"), format!("{image}:sha-{sha}")]);
+
+    // A release tag: the version without `v`, major.minor, latest and the sha tag, as metadata-action does.
+    p.git(&["tag", "v1.2.3"]);
+    assert_eq!(
+        p.tags(&[]),
+        [format!("{image}:1.2.3"), format!("{image}:1.2"), format!("{image}:latest"), format!("{image}:sha-{sha}")]
+    );
+
+    // A commit after the release is not a release; neither is a dirty tree.
+    p.commit("second");
+    let sha2 = p.short_sha();
+    assert_eq!(p.tags(&[]), [format!("{image}:v1.2.3-1-g{sha2}"), format!("{image}:sha-{sha2}")]);
+    p.git(&["tag", "v1.3.0"]);
+    fs::write(p.path().join("CHANGES"), "edited").unwrap();
+    assert_eq!(p.tags(&[]), [format!("{image}:v1.3.0-dirty"), format!("{image}:sha-{sha2}")]);
+
+    // An explicit TAG wins; a release-shaped one still gets its companions.
+    assert_eq!(p.tags(&["TAG=t1"]), [format!("{image}:t1"), format!("{image}:sha-{sha2}")]);
+    assert_eq!(
+        p.tags(&["TAG=2.0.0", "DOCKER_REGISTRY=ghcr.io/me"])[..3],
+        [
+            "ghcr.io/me/go-hello:2.0.0".to_string(),
+            "ghcr.io/me/go-hello:2.0".to_string(),
+            "ghcr.io/me/go-hello:latest".to_string()
+        ]
+    );
+
+    // The push target pushes exactly those tags.
+    let (out, _) = p.make(&["-n", "docker-push-multi", "TAG=2.0.0"], "");
+    for t in ["2.0.0", "2.0", "latest"] {
+        assert!(out.contains(&format!("-t {image}:{t} ")), "{out}");
+    }
+}
+
+#[test]
+fn tag_rule_follows_the_tags_table() {
+    let p = Project::new(
+        "[project]\nname = \"p\"\n[registry]\nhost = \"ghcr.io\"\nnamespace = \"acme\"\n[tags]\nlatest = false\nsha = false\n\
+         [[app]]\nname = \"api\"\nlanguage = \"go\"\n[[app]]\nname = \"worker\"\nlanguage = \"go\"\n",
+    );
+    p.git(&["tag", "v3.1.4"]);
+    assert_eq!(
+        p.tags(&[]),
+        ["ghcr.io/acme/api:3.1.4", "ghcr.io/acme/api:3.1", "ghcr.io/acme/worker:3.1.4", "ghcr.io/acme/worker:3.1"]
+    );
+}
+
+#[test]
+fn buildx_setup_registers_qemu_only_for_what_the_builder_cannot_run() {
+    let p = Project::example("go-hello");
+    // A fresh x86-64 builder: the Arm platforms are missing.
+    let (out, calls) = p.make(&["buildx-setup"], "linux/amd64, linux/amd64/v2, linux/amd64/v3, linux/386");
+    assert!(calls.contains("buildx create --name go-hello-builder --driver docker-container"), "{calls}");
+    assert!(calls.contains("buildx inspect --bootstrap go-hello-builder"), "{calls}");
+    let install = format!("run --privileged --rm {} --install arm64,arm", mkmulti::actions::BINFMT_IMAGE);
+    assert!(calls.lines().any(|l| l == install), "{calls}");
+    assert!(out.contains("Registering QEMU for: arm64 arm"), "{out}");
+
+    // The kernel runs arm64 already (a `qemu-aarch64` binfmt_misc entry) though the builder does not list it.
+    fs::create_dir_all(p.stubs.path().join("binfmt_misc")).unwrap();
+    fs::write(p.stubs.path().join("binfmt_misc/qemu-aarch64"), "enabled\n").unwrap();
+    let (out, calls) = p.make(&["buildx-setup"], "linux/amd64, linux/386");
+    let install = format!("run --privileged --rm {} --install arm", mkmulti::actions::BINFMT_IMAGE);
+    assert!(calls.lines().any(|l| l == install), "{calls}");
+    assert!(out.contains("Registering QEMU for: arm\n"), "{out}");
+
+    // Everything there (user-set platforms are starred by buildx): nothing is registered.
+    let (out, calls) = p.make(
+        &["buildx-setup", "BUILDER_NAME=default"],
+        "linux/amd64*, linux/arm64, linux/arm/v7, linux/arm/v6, linux/386",
+    );
+    assert!(!calls.contains("buildx create"), "{calls}");
+    assert!(!calls.contains("--privileged"), "{calls}");
+    assert!(out.contains("The builder runs every platform in PLATFORMS."), "{out}");
+}
+
+#[test]
+fn docker_build_multi_exports_an_oci_archive() {
+    let p = Project::example("realtime-svg");
+    let (out, _) = p.make(&["-n", "docker-build-multi", "TAG=t1"], "");
+    assert!(out.contains("--output 'type=oci,dest=dist/backend.oci.tar'"), "{out}");
+    assert!(out.contains("--output 'type=oci,dest=dist/frontend.oci.tar'"), "{out}");
+    assert!(out.contains("cannot be --load-ed"), "{out}");
+    assert!(!out.contains(" --load "), "{out}");
+    let (out, _) = p.make(&["-n", "clean", "TAG=t1"], "");
+    assert!(out.contains("rm -f 'dist/backend.oci.tar' 'dist/frontend.oci.tar'"), "{out}");
+}
