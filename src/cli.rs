@@ -19,6 +19,8 @@ pub mod exit {
     pub const INVALID: u8 = 2;
     /// Reading or writing a file failed.
     pub const IO: u8 = 3;
+    /// `mkmulti doctor`: a check failed, so this machine cannot build the config's platforms yet.
+    pub const NOT_READY: u8 = 4;
 }
 
 const AFTER_HELP: &str = "\
@@ -27,8 +29,10 @@ Examples:
   mkmulti check                     validate multiarch.toml and print the resolved plan
   mkmulti generate                  write Dockerfile, Makefile, compose.yaml, scripts and workflow
   mkmulti generate --check          exit 1 and show a diff if generated files are stale
+  mkmulti doctor                    check docker, buildx, the builder and QEMU for every platform
 
-Exit codes: 0 success, 1 `generate --check` found drift, 2 invalid config or usage, 3 I/O failure.";
+Exit codes: 0 success, 1 `generate --check` found drift, 2 invalid config or usage, 3 I/O failure,
+4 `doctor` found the environment not ready.";
 
 #[derive(Debug, Parser)]
 #[command(name = "mkmulti", version, about = "Compile multiarch.toml into multi-architecture container builds", after_help = AFTER_HELP)]
@@ -83,6 +87,19 @@ pub enum Command {
     /// Print the JSON schema of multiarch.toml
     #[command(after_help = "Examples:\n  mkmulti schema > .mkmulti/multiarch.schema.json")]
     Schema,
+    /// Check that this machine can build the config's platforms, and print the command that fixes each gap
+    #[command(
+        after_help = "Examples:\n  mkmulti doctor\n  mkmulti doctor --builder default\n\nChecks docker and its engine, buildx, the builder's driver and QEMU emulation for every\nplatform that is not native. `docker buildx inspect --bootstrap` starts the builder if it is stopped.\nExit codes: 0 ready (warnings allowed), 4 a check failed, 2 invalid config, 3 unreadable config."
+    )]
+    Doctor {
+        /// The config file
+        #[arg(long, default_value = "multiarch.toml")]
+        config: PathBuf,
+        /// The buildx builder to check (default: $BUILDER_NAME, else `<project>-builder` as in the generated
+        /// Makefile; `default` is the Docker engine's own builder)
+        #[arg(long)]
+        builder: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -101,6 +118,10 @@ pub fn run(cli: Cli) -> ExitCode {
             print!("{}", crate::schema::json());
             exit::OK
         }
+        Command::Doctor { config, builder } => match load_or_report(&config, Path::new(".")) {
+            Ok(loaded) => crate::doctor::run(&loaded.plan, builder.as_deref()),
+            Err(code) => code,
+        },
     };
     ExitCode::from(code)
 }

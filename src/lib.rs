@@ -9,6 +9,7 @@ pub mod actions;
 pub mod cli;
 pub mod config;
 pub mod diagnostics;
+pub mod doctor;
 pub mod grammar;
 pub mod images;
 pub mod init;

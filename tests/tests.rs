@@ -3,12 +3,14 @@
 //! - `snapshots`: every generated file of every example, reviewed with `cargo insta review`;
 //! - `schema`: the checked-in JSON schema is current and every example validates against it;
 //! - `cli`: the real binary: `generate`, `check`, `init`, `schema`, exit codes and error output;
+//! - `doctor`: the real binary against a stub `docker`: report lines, fixes and exit codes;
 //! - `invalid`: every config in `fixtures/invalid/` fails with the snapshotted diagnostics;
 //! - `scripts`: the generated shell scripts, run with stub `docker` and `uname` commands;
 //! - `workflow`: the GitHub Actions workflow parsed as YAML, in every strategy and pinning variant;
 //! - `makefile`: the generated Makefile run by GNU make: tags, QEMU registration, per-app targets.
 
 mod cli;
+mod doctor;
 mod invalid;
 mod makefile;
 mod schema;
