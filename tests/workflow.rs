@@ -19,6 +19,12 @@ fn workflow_of(config: &str) -> String {
 /// An example's config with lines added at the top level (before the first table) and into `[ci]`.
 fn example_with(example: &str, ci: &str, app_extra: &str) -> String {
     let text = std::fs::read_to_string(util::root().join("examples").join(example).join("multiarch.toml")).unwrap();
+    // The keys a variant sets replace the example's own.
+    let text: String = text
+        .lines()
+        .filter(|l| !ci.lines().any(|c| c.split('=').next().is_some_and(|k| l.starts_with(k.trim_end()))))
+        .map(|l| format!("{l}\n"))
+        .collect();
     let mut text = if text.contains("\n[ci]\n") {
         text.replacen("\n[ci]\n", &format!("\n[ci]\n{ci}\n"), 1)
     } else {
