@@ -29,11 +29,11 @@ static SIGNAL: LazyLock<Regex> = LazyLock::new(|| re(r"^(SIG[A-Z][A-Z0-9]{1,9}(\
 static DURATION: LazyLock<Regex> = LazyLock::new(|| re(r"^([0-9]+(\.[0-9]+)?(ns|us|ms|s|m|h))+$"));
 static REL_PATH: LazyLock<Regex> = LazyLock::new(|| re(r"^\.(/[A-Za-z0-9._-]+)*$"));
 static ABS_PATH: LazyLock<Regex> = LazyLock::new(|| re(r"^(/[A-Za-z0-9._-]+)+$"));
-static CARGO_NAME: LazyLock<Regex> = LazyLock::new(|| re(r"^[A-Za-z0-9_-]+$"));
+static CARGO_NAME: LazyLock<Regex> = LazyLock::new(|| re(r"^[A-Za-z0-9_][A-Za-z0-9_-]*$"));
 static FEATURE: LazyLock<Regex> =
     LazyLock::new(|| re(r"^[A-Za-z0-9_][A-Za-z0-9_+.-]*(/[A-Za-z0-9_][A-Za-z0-9_+.-]*)?$"));
 static GO_TAG: LazyLock<Regex> = LazyLock::new(|| re(r"^[A-Za-z0-9_.]+$"));
-static GO_PKG: LazyLock<Regex> = LazyLock::new(|| re(r"^[A-Za-z0-9_.~/-]+$"));
+static GO_PKG: LazyLock<Regex> = LazyLock::new(|| re(r"^[A-Za-z0-9_.~/][A-Za-z0-9_.~/-]*$"));
 static LDFLAG: LazyLock<Regex> = LazyLock::new(|| re(r"^[A-Za-z0-9_./=:,+@%-]+$"));
 static BRANCH: LazyLock<Regex> = LazyLock::new(|| re(r"^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$"));
 static REF_PATTERN: LazyLock<Regex> = LazyLock::new(|| re(r"^[A-Za-z0-9_.*+/-]+$"));
@@ -185,7 +185,7 @@ pub fn container_path(v: &str) -> Check {
 }
 
 pub fn cargo_name(v: &str) -> Check {
-    matches(&CARGO_NAME, v, "a Cargo package name is letters, digits, `_` and `-`")
+    matches(&CARGO_NAME, v, "a Cargo package name is letters, digits, `_` and `-`, not starting with `-`")
 }
 
 pub fn cargo_feature(v: &str) -> Check {
@@ -197,7 +197,7 @@ pub fn go_tag(v: &str) -> Check {
 }
 
 pub fn go_package(v: &str) -> Check {
-    matches(&GO_PKG, v, "a Go package path is letters, digits and `_.~/-`")
+    matches(&GO_PKG, v, "a Go package path is letters, digits and `_.~/-`, not starting with `-`")
 }
 
 pub fn ldflag(v: &str) -> Check {
@@ -340,5 +340,16 @@ mod tests {
         assert!(branch("release/v1").is_ok() && branch("a..b").is_err() && branch("-x").is_err());
         assert!(tag("v1.2.3").is_ok() && tag(".x").is_err());
         assert!(https_url("https://github.com/example/x").is_ok() && https_url("http://x").is_err());
+    }
+
+    /// Values that become command-line arguments (`cargo build -p NAME`, `go build PKG`) cannot be options.
+    #[test]
+    fn argument_values_cannot_start_with_a_dash() {
+        assert!(cargo_name("svg-core").is_ok() && cargo_name("_x").is_ok());
+        assert!(cargo_name("--offline").unwrap_err().contains("not starting with `-`"));
+        assert!(go_package("./cmd/api").is_ok() && go_package("example.com/x/cmd/api").is_ok());
+        assert!(go_package("-toolexec").unwrap_err().contains("not starting with `-`"));
+        assert!(cargo_feature("-x").is_err() && go_tag("-x").is_err() && package("-o").is_err());
+        assert!(ldflag("-X").is_ok(), "ldflags words are inside one -ldflags value");
     }
 }
