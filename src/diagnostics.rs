@@ -35,14 +35,25 @@ impl KeyPath {
         v.push(Seg::Index(i));
         Self(v)
     }
+    /// `app[0].go.tags` starts with `app[0]` and `app[0].go`, not with `app[1]`.
+    pub fn starts_with(&self, prefix: &KeyPath) -> bool {
+        self.0.starts_with(&prefix.0)
+    }
 }
 
+/// Keys are written as TOML writes them: bare when they can be, else quoted with escapes, so a key holding a
+/// space, a dot or a control character reads unambiguously and cannot change the terminal's output.
 impl fmt::Display for KeyPath {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for (i, seg) in self.0.iter().enumerate() {
             match seg {
-                Seg::Key(k) if i == 0 => f.write_str(k)?,
-                Seg::Key(k) => write!(f, ".{k}")?,
+                Seg::Key(k) => {
+                    if i > 0 {
+                        f.write_str(".")?;
+                    }
+                    let bare = !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+                    if bare { f.write_str(k)? } else { write!(f, "\"{}\"", k.escape_debug())? }
+                }
                 Seg::Index(n) => write!(f, "[{n}]")?,
             }
         }
@@ -107,14 +118,7 @@ impl<'a> Source<'a> {
         let mut table: Option<&DeTable<'_>> = Some(tree.get_ref());
         let mut value: Option<&DeValue<'_>> = None;
         for seg in &path.0 {
-            let next = match (seg, table, value) {
-                (Seg::Key(k), Some(t), _) => {
-                    t.iter().find(|(key, _)| key.get_ref().as_ref() == k.as_str()).map(|(_, v)| v)
-                }
-                (Seg::Index(i), _, Some(DeValue::Array(items))) => items.get(*i),
-                _ => None,
-            };
-            let Some(next) = next else { break };
+            let Some(next) = child(table, value, seg) else { break };
             span = Some(next.span());
             value = Some(next.get_ref());
             table = match next.get_ref() {
@@ -125,35 +129,30 @@ impl<'a> Source<'a> {
         span
     }
 
+    /// The value at `path`, if the path exists.
+    pub fn value_at(&self, path: &KeyPath) -> Option<&DeValue<'a>> {
+        let tree = self.tree.as_ref()?;
+        let mut table: Option<&DeTable<'a>> = Some(tree.get_ref());
+        let mut value: Option<&DeValue<'a>> = None;
+        for seg in &path.0 {
+            let next = child(table, value, seg)?;
+            value = Some(next.get_ref());
+            table = match next.get_ref() {
+                DeValue::Table(t) => Some(t),
+                _ => None,
+            };
+        }
+        value
+    }
+
     /// The innermost key path whose key or value contains `span`, for errors the parser reports by position.
     pub fn path_at(&self, span: &Range<usize>) -> Option<KeyPath> {
-        fn collect(value: &DeValue<'_>, path: &KeyPath, out: &mut Vec<(KeyPath, Range<usize>)>) {
-            match value {
-                DeValue::Table(t) => {
-                    for (k, v) in t.iter() {
-                        let p = path.key(k.get_ref());
-                        out.push((p.clone(), k.span()));
-                        out.push((p.clone(), v.span()));
-                        collect(v.get_ref(), &p, out);
-                    }
-                }
-                DeValue::Array(items) => {
-                    for (i, v) in items.iter().enumerate() {
-                        let p = path.index(i);
-                        out.push((p.clone(), v.span()));
-                        collect(v.get_ref(), &p, out);
-                    }
-                }
-                _ => {}
-            }
-        }
-        let tree = self.tree.as_ref()?;
-        let mut all = Vec::new();
-        collect(&DeValue::Table(tree.get_ref().clone()), &KeyPath::root(), &mut all);
-        all.into_iter()
-            .filter(|(_, s)| s.start <= span.start && span.end <= s.end)
-            .min_by_key(|(p, s)| (s.end - s.start, std::cmp::Reverse(p.0.len())))
-            .map(|(p, _)| p)
+        path_in(self.tree.as_ref()?.get_ref(), span)
+    }
+
+    /// Where a diagnostic points, as a byte offset, for ordering diagnostics as they appear in the file.
+    pub fn position(&self, d: &Diagnostic) -> Option<usize> {
+        d.span.clone().or_else(|| d.path.as_ref().and_then(|p| self.span_of(p))).map(|s| s.start)
     }
 
     /// 1-based line and column (in characters) of a byte offset.
@@ -181,7 +180,7 @@ impl<'a> Source<'a> {
                 let (line, col) = self.line_col(span.start);
                 let gutter = " ".repeat(line.to_string().len());
                 let line_text = self.text.lines().nth(line - 1).unwrap_or("");
-                let shown: String = line_text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+                let shown: String = line_text.chars().map(shown_char).collect();
                 let width = self.text[span.clone()].lines().next().map_or(1, |s| s.chars().count()).max(1);
                 let width = width.min(shown.chars().count().saturating_sub(col - 1).max(1));
                 let _ = writeln!(out, "{gutter}--> {}:{line}:{col}", self.name);
@@ -209,6 +208,71 @@ impl<'a> Source<'a> {
     }
 }
 
+/// How a character of the file is shown in an excerpt: control characters as spaces, and the invisible ones
+/// that reorder or hide text (bidi controls, zero-width characters) as U+FFFD, so the excerpt shows what the
+/// file holds and keeps one column per character for the caret.
+fn shown_char(c: char) -> char {
+    match c {
+        c if c.is_control() => ' ',
+        c if crate::grammar::is_invisible(c) => '\u{FFFD}',
+        c => c,
+    }
+}
+
+/// The entry `seg` names below a table or an array.
+fn child<'t, 'a>(
+    table: Option<&'t DeTable<'a>>,
+    value: Option<&'t DeValue<'a>>,
+    seg: &Seg,
+) -> Option<&'t Spanned<DeValue<'a>>> {
+    match (seg, table, value) {
+        (Seg::Key(k), Some(t), _) => t.iter().find(|(key, _)| key.get_ref().as_ref() == k.as_str()).map(|(_, v)| v),
+        (Seg::Index(i), _, Some(DeValue::Array(items))) => items.get(*i),
+        _ => None,
+    }
+}
+
+/// The innermost key path in `tree` whose key or value contains `span`.
+///
+/// Spans do not nest the way keys do (a `[[app]]` entry's span is its header line, not its keys), so every
+/// entry is a candidate and the smallest span wins; on a tie, the deeper path.
+pub fn path_in(tree: &DeTable<'_>, span: &Range<usize>) -> Option<KeyPath> {
+    fn table(t: &DeTable<'_>, path: &KeyPath, span: &Range<usize>, best: &mut Option<(KeyPath, usize)>) {
+        for (k, v) in t.iter() {
+            let p = path.key(k.get_ref());
+            consider(&p, k.span(), span, best);
+            entry(v, &p, span, best);
+        }
+    }
+    fn entry(v: &Spanned<DeValue<'_>>, path: &KeyPath, span: &Range<usize>, best: &mut Option<(KeyPath, usize)>) {
+        consider(path, v.span(), span, best);
+        match v.get_ref() {
+            DeValue::Table(t) => table(t, path, span, best),
+            DeValue::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    entry(item, &path.index(i), span, best);
+                }
+            }
+            _ => {}
+        }
+    }
+    fn consider(path: &KeyPath, s: Range<usize>, span: &Range<usize>, best: &mut Option<(KeyPath, usize)>) {
+        if s.start <= span.start && span.end <= s.end {
+            let width = s.end - s.start;
+            let better = match best {
+                None => true,
+                Some((p, w)) => width < *w || (width == *w && path.0.len() > p.0.len()),
+            };
+            if better {
+                *best = Some((path.clone(), width));
+            }
+        }
+    }
+    let mut best = None;
+    table(tree, &KeyPath::root(), span, &mut best);
+    best.map(|(p, _)| p)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -219,6 +283,18 @@ mod tests {
     fn key_paths_display_like_toml_access() {
         let p = KeyPath::root().key("app").index(1).key("platforms").index(0);
         assert_eq!(p.to_string(), "app[1].platforms[0]");
+        let odd = KeyPath::root().key("env").key("A B").key("x.y").key("\u{202E}").key("");
+        assert_eq!(odd.to_string(), r#"env."A B"."x.y"."\u{202e}"."""#);
+    }
+
+    #[test]
+    fn excerpts_show_invisible_characters() {
+        let text = "a = \"x\u{202E}y\u{200B}z\"\n";
+        let src = Source::new("m.toml", text);
+        let d = Diagnostic::error(KeyPath::root().key("a"), "bad");
+        let rendered = src.render(&d);
+        assert!(rendered.contains("1 | a = \"x\u{FFFD}y\u{FFFD}z\"\n"), "{rendered}");
+        assert!(!rendered.contains('\u{202E}'));
     }
 
     #[test]

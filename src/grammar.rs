@@ -192,6 +192,19 @@ pub fn cargo_feature(v: &str) -> Check {
     matches(&FEATURE, v, "a feature is letters, digits, `_`, `-`, `+` and `.`, optionally `dependency/feature`")
 }
 
+/// A Cargo profile name (`release`, `dist`): letters, digits, `_` and `-`.
+pub fn cargo_profile(v: &str) -> Check {
+    matches(&CARGO_NAME, v, "a Cargo profile name is letters, digits, `_` and `-`, not starting with `-`")
+}
+
+/// A workflow file name under `.github/workflows/`, without `.yml`.
+pub fn workflow_name(v: &str) -> Check {
+    if v.len() > 64 {
+        return Err("a workflow name has at most 64 characters".into());
+    }
+    matches(&BIN, v, "a workflow file name is letters, digits, `.`, `_` and `-`, starting with a letter or digit")
+}
+
 pub fn go_tag(v: &str) -> Check {
     matches(&GO_TAG, v, "a Go build tag is letters, digits, `_` and `.`")
 }
@@ -254,8 +267,12 @@ pub fn text(v: &str) -> Check {
 }
 
 fn is_forbidden_char(c: char) -> bool {
-    c.is_control()
-        || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+    c.is_control() || is_invisible(c)
+}
+
+/// Bidi controls and zero-width characters: they reorder or hide text without showing themselves.
+pub fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
 }
 
 fn char_name(c: char) -> &'static str {

@@ -51,19 +51,97 @@ pub fn load(path: &Path, config_file: &str) -> Result<Loaded, LoadError> {
 }
 
 /// [`load`] for text already in memory; `display` names it in diagnostics.
+///
+/// Every problem is reported at once: all syntax errors, or else all structural errors (unknown keys, wrong
+/// types) together with what the semantic checks find outside the sections those errors are in. Errors come
+/// first, then warnings and notes, each in file order.
 pub fn load_str(text: &str, display: &str, config_file: &str) -> Result<Loaded, LoadError> {
     let source = Source::new(display, text);
-    let raw = parse::parse(&source).map_err(|d| LoadError::Invalid(vec![source.render(&d)]))?;
-    let planned = plan::plan(&raw, config_file);
-    let render_all = |ds: &[Diagnostic], errors: bool| -> Vec<String> {
-        ds.iter().filter(|d| d.is_error() == errors).map(|d| source.render(d)).collect()
-    };
-    match planned.plan {
-        Some(plan) => Ok(Loaded { plan, notes: render_all(&planned.diagnostics, false) }),
-        None => {
-            let mut all = render_all(&planned.diagnostics, true);
-            all.extend(render_all(&planned.diagnostics, false));
-            Err(LoadError::Invalid(all))
+    let parsed = parse::parse(&source);
+    let mut diagnostics = parsed.diagnostics;
+    if let Some(mut raw) = parsed.config {
+        confine_broken_apps(&mut raw, &parsed.broken);
+        let planned = plan::plan(&raw, config_file);
+        if let (Some(plan), true) = (planned.plan, diagnostics.is_empty()) {
+            let mut notes = planned.diagnostics;
+            notes.sort_by_key(|d| source.position(d));
+            return Ok(Loaded { plan, notes: notes.iter().map(|d| source.render(d)).collect() });
         }
+        // A section with a structural error was checked without its broken keys (defaults instead): what the
+        // checks say about it would be about a config the user did not write.
+        let trusted = |d: &Diagnostic| !d.path.as_ref().is_some_and(|p| parsed.broken.iter().any(|b| p.starts_with(b)));
+        diagnostics.extend(planned.diagnostics.into_iter().filter(trusted));
+    }
+    // Stable sorts: diagnostics at one place keep the order they were found in.
+    diagnostics.sort_by_key(|d| source.position(d));
+    diagnostics.sort_by_key(|d| !d.is_error());
+    Err(LoadError::Invalid(diagnostics.iter().map(|d| source.render(d)).collect()))
+}
+
+/// An app with a structural error is still planned, so the checks that compare apps see it, but the checks
+/// about its platforms would point at `project.platforms` when it has none of its own: give it a copy, so every
+/// finding about it stays inside its own entry (and is left out with it).
+fn confine_broken_apps(raw: &mut config::RawConfig, broken: &[diagnostics::KeyPath]) {
+    let project_platforms = raw.project.platforms.clone();
+    for (i, app) in raw.app.iter_mut().enumerate() {
+        if broken.contains(&diagnostics::KeyPath::root().key("app").index(i)) && app.platforms.is_none() {
+            app.platforms = Some(project_platforms.clone());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn errors(text: &str) -> Vec<String> {
+        match load_str(text, "m.toml", "m.toml") {
+            Ok(_) => Vec::new(),
+            Err(LoadError::Invalid(messages)) => {
+                messages.iter().filter_map(|m| m.lines().next()).map(str::to_string).collect()
+            }
+            Err(LoadError::Io(m)) => panic!("{m}"),
+        }
+    }
+
+    const HEAD: &str =
+        "[project]\nname = \"p\"\nplatforms = [\"linux/amd64\", \"linux/arm/v6\"]\n[registry]\nnamespace = \"a\"\n";
+
+    #[test]
+    fn semantic_checks_run_beside_structural_errors_outside_the_broken_parts() {
+        // [ci] is broken (a string for a boolean); the app's bad image is still found; the job timeout, in the
+        // broken [ci], is not reported from a [ci] read without its broken key.
+        let head = HEAD.replace(", \"linux/arm/v6\"", "");
+        let text = format!(
+            "{head}[ci]\ncache = \"yes\"\ntimeout-minutes = 0\n[[app]]\nname = \"a\"\nlanguage = \"go\"\nimage = \"A\"\n"
+        );
+        assert_eq!(
+            errors(&text),
+            ["error: wrong type: expected a boolean, found a string", "error: invalid image name `A`"]
+        );
+    }
+
+    #[test]
+    fn a_broken_app_is_not_checked_with_its_broken_keys_left_out() {
+        // `rust.libc = "muls"` is cut out, so the app would read as a glibc build, which has no cross gcc for
+        // linux/arm/v6: that finding (at `project.platforms[1]`) is about the cut-down app, not the file.
+        let text =
+            format!("{HEAD}[[app]]\nname = \"a\"\nlanguage = \"rust\"\nruntime = \"scratch\"\nrust.libc = \"muls\"\n");
+        assert_eq!(errors(&text), ["error: unknown value `muls` for `libc`"]);
+        // Fixed, the config is valid: the finding really was about the cut-down app.
+        assert!(errors(&text.replace("muls", "musl")).is_empty());
+    }
+
+    #[test]
+    fn errors_come_first_then_notes_each_in_file_order() {
+        let text = "[project]\nname = \"p\"\nplatforms = [\"aarch64\", \"linux/amd64\"]\n[registry]\nnamespace = \"a\"\n[[app]]\nname = \"a\"\nlanguage = \"go\"\nports = [0]\n[ci]\ntimeout-minutes = 0\n";
+        assert_eq!(
+            errors(text),
+            [
+                "error: port 0 is not a port",
+                "error: 0 minutes is not a job timeout GitHub accepts",
+                "note: `aarch64` is read as `linux/arm64`"
+            ]
+        );
     }
 }

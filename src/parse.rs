@@ -1,9 +1,19 @@
 //! Pass 1: read `multiarch.toml` and turn it into [`RawConfig`], or into diagnostics that point at the text.
+//!
+//! Every problem is reported at once. Syntax errors come from toml's recovering parser. Structural errors
+//! (unknown keys and values, wrong types, missing keys) come from serde, which stops at the first one, so the
+//! entry each error is about is cut out of the spanned tree and the rest is read again. What is left is a
+//! config the semantic checks can still run on, with the parts that held errors named in [`Parsed::broken`].
 
 use std::ops::Range;
 
+use serde::Deserialize as _;
+use toml::Spanned;
+use toml::de::{DeArray, DeTable, DeValue};
+
 use crate::config::RawConfig;
-use crate::diagnostics::{Diagnostic, KeyPath, Severity, Source};
+use crate::diagnostics::{Diagnostic, KeyPath, Seg, Severity, Source, path_in};
+use crate::suggest;
 
 /// Files larger than this are refused before parsing: a config is a few kilobytes.
 pub const MAX_CONFIG_BYTES: usize = 256 * 1024;
@@ -37,56 +47,448 @@ pub fn decode(bytes: &[u8]) -> Result<&str, Diagnostic> {
     })
 }
 
-/// Parses the text into the raw config.
-pub fn parse(source: &Source<'_>) -> Result<RawConfig, Diagnostic> {
-    let Some(tree) = source.tree.clone() else {
-        // Syntax error: toml's own message and span are exact; reparse to get them.
-        let err = toml::de::DeTable::parse(source.text).expect_err("tree is None only when parsing failed");
-        return Err(Diagnostic {
-            severity: Severity::Error,
-            message: format!("invalid TOML: {}", err.message().trim_end()),
-            path: None,
-            span: err.span(),
-            help: Some("see https://toml.io for the syntax".to_string()),
-        });
-    };
-    let de = toml::de::Deserializer::from(tree);
-    serde::Deserialize::deserialize(de).map_err(|err: toml::de::Error| from_serde(source, err.message(), err.span()))
+/// What pass 1 found in a config: every syntax or structural error, and the config when one could be read.
+pub struct Parsed {
+    /// The config with every broken key left out, when the required keys and every `[[app]]` entry could still
+    /// be read. The semantic checks can run on it; what they find inside `broken` describes this cut-down
+    /// config, not the file.
+    pub config: Option<RawConfig>,
+    /// Syntax errors, or structural errors (unknown keys and values, wrong types, missing keys), in file order.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The top-level keys and `[[app]]` entries (`ci`, `app[1]`) that hold a structural error.
+    pub broken: Vec<KeyPath>,
 }
 
-/// Turns a serde error into a diagnostic with a key path and, for unknown keys and values, a suggestion.
-fn from_serde(source: &Source<'_>, message: &str, span: Option<Range<usize>>) -> Diagnostic {
-    // A missing top-level table, or a span over the whole document, belongs to no key: report the file only.
-    let top_level = message == "missing field `app`" || message == "missing field `project`";
-    let span = span.filter(|s| !(top_level || s.start == 0 && s.end + 1 >= source.text.len()));
-    let path = span.as_ref().and_then(|s| source.path_at(s)).unwrap_or_else(KeyPath::root);
-    let help = suggestion(message)
-        .or_else(|| {
-            (message == "missing field `app`").then(|| "add an `[[app]]` table with `name` and `language`".into())
-        })
-        .or_else(|| {
-            message.starts_with("missing field").then(|| "add the key; `mkmulti schema` lists every key".into())
-        })
-        .or_else(|| message.contains("expected u16").then(|| "a port is a number from 1 to 65535".into()));
+/// After this many structural errors, reading stops: the file is not a config gone slightly wrong.
+const MAX_ERRORS: usize = 100;
+
+/// Parses the text into the raw config, reporting every syntax error, or else every structural error.
+pub fn parse(source: &Source<'_>) -> Parsed {
+    match source.tree.clone() {
+        Some(tree) => read(source, tree),
+        None => Parsed { config: None, diagnostics: syntax_errors(source), broken: Vec::new() },
+    }
+}
+
+/// Every syntax error toml's recovering parser finds, in file order and one per line, up to the first one inside
+/// an array or inline table: from there the parser may read every later line as part of it, and its errors are
+/// noise. When the array or inline table is unclosed, the error points at its opening bracket instead.
+fn syntax_errors(source: &Source<'_>) -> Vec<Diagnostic> {
+    let (recovered, mut errors) = DeTable::parse_recoverable(source.text);
+    if errors.is_empty() {
+        errors.extend(DeTable::parse(source.text).err());
+    }
+    errors.sort_by_key(|e| e.span().map(|s| s.start));
+    let unclosed = errors.iter().find_map(|e| {
+        let opening = match e.message() {
+            m if m.starts_with("unclosed array,") => '[',
+            m if m.starts_with("unclosed inline table") => '{',
+            _ => return None,
+        };
+        let end = e.span()?.end;
+        let start = opened_at(recovered.get_ref(), source.text, opening, end)?;
+        Some((e.message().trim_end().to_string(), start..start + 1))
+    });
+    let mut lines = Vec::new();
+    let mut out = Vec::new();
+    for err in &errors {
+        let (message, span) = (err.message().trim_end(), err.span());
+        let start = span.as_ref().map(|s| s.start);
+        if unclosed.as_ref().is_some_and(|(_, at)| start >= Some(at.start)) {
+            break;
+        }
+        let line = start.map(|s| source.line_col(s).0);
+        if lines.contains(&line) {
+            continue;
+        }
+        lines.push(line);
+        out.push(syntax_error(source, message, span));
+        let noisy = (message.contains("array") && !message.contains("array table"))
+            || message.contains("inline table")
+            || message.contains("key-value pairs");
+        if noisy {
+            return out;
+        }
+    }
+    if let Some((message, at)) = unclosed {
+        out.push(syntax_error(source, &message, Some(at)));
+    }
+    out
+}
+
+/// Where the outermost array (`[`) or inline table (`{`) that runs to `end` opens, in the recovered tree.
+fn opened_at(table: &DeTable<'_>, text: &str, opening: char, end: usize) -> Option<usize> {
+    fn walk(value: &Spanned<DeValue<'_>>, text: &str, opening: char, end: usize, best: &mut Option<usize>) {
+        let span = value.span();
+        let inline = matches!(value.get_ref(), DeValue::Array(_) | DeValue::Table(_));
+        if inline && span.end == end && text.get(span.start..).is_some_and(|t| t.starts_with(opening)) {
+            *best = Some(best.map_or(span.start, |b: usize| b.min(span.start)));
+        }
+        match value.get_ref() {
+            DeValue::Table(t) => t.values().for_each(|v| walk(v, text, opening, end, best)),
+            DeValue::Array(items) => items.iter().for_each(|v| walk(v, text, opening, end, best)),
+            _ => {}
+        }
+    }
+    let mut best = None;
+    table.values().for_each(|v| walk(v, text, opening, end, &mut best));
+    best
+}
+
+fn syntax_error(source: &Source<'_>, message: &str, span: Option<Range<usize>>) -> Diagnostic {
+    let text = span.clone().and_then(|s| source.text.get(s)).unwrap_or("");
+    let (message, help) = if message == "duplicate key" {
+        (format!("duplicate key `{text}`"), "a key is set once in its table: remove one of the two".to_string())
+    } else if message.starts_with("string values must be quoted") {
+        (message.to_string(), format!("put the value in double quotes: `\"{}\"`", text.escape_debug()))
+    } else if message.starts_with("invalid basic string") || message.starts_with("invalid literal string") {
+        (
+            "the string is not closed before the end of the line".to_string(),
+            "close the string on the same line; text over several lines goes in `\"\"\"`".to_string(),
+        )
+    } else if message.starts_with("unclosed array,") {
+        (message.to_string(), "close the array with `]`: every line after it was read as one of its items".to_string())
+    } else if message.starts_with("unclosed inline table") {
+        (message.to_string(), "close the inline table with `}` on the same line".to_string())
+    } else if message.starts_with("unclosed table") || message.starts_with("unclosed array table") {
+        (message.to_string(), "a table header is `[name]`, or `[[app]]` for an app, on a line of its own".to_string())
+    } else {
+        (message.to_string(), "see https://toml.io for the syntax".to_string())
+    };
     Diagnostic {
         severity: Severity::Error,
-        message: message.trim_end().to_string(),
-        path: (!path.0.is_empty()).then_some(path),
+        message: format!("invalid TOML: {message}"),
+        path: None,
         span,
-        help,
+        help: Some(help),
     }
 }
 
-/// For `unknown field `x`, expected one of `a`, `b`` and `unknown variant ...`: "did you mean ...?".
-fn suggestion(message: &str) -> Option<String> {
-    let rest = message.strip_prefix("unknown field `").or_else(|| message.strip_prefix("unknown variant `"))?;
-    let (got, rest) = rest.split_once('`')?;
-    let expected: Vec<&str> = rest.split('`').skip(1).step_by(2).collect();
-    match crate::suggest::closest(got, expected.iter().copied()) {
-        Some(best) => Some(format!("did you mean `{best}`?")),
-        None if !expected.is_empty() => Some(format!("expected one of: {}", expected.join(", "))),
-        None => None,
+/// Deserializes the tree; serde stops at the first error, so each error's entry is cut out of the tree and the
+/// rest is read again, until it reads or nothing is left to cut. Spans survive the cuts, so every error is still
+/// located (and named by its key path) in the file as written.
+fn read(source: &Source<'_>, mut tree: Spanned<DeTable<'_>>) -> Parsed {
+    let root = tree.span();
+    let mut diagnostics: Vec<Diagnostic> = Vec::new();
+    let mut broken: Vec<KeyPath> = Vec::new();
+    // Keys cut out so far (and the keys that unknown ones were typos of), with the span of their table: a
+    // `missing field` for one of them is not news.
+    let mut accounted: Vec<(Range<usize>, String)> = Vec::new();
+    let mut complete = true;
+    let done = |config: Option<RawConfig>, mut diagnostics: Vec<Diagnostic>, broken| {
+        diagnostics.sort_by_key(|d| source.position(d));
+        Parsed { config, diagnostics, broken }
+    };
+    // Every round cuts an entry or stands in for a missing key; the bound is a safety net.
+    for _ in 0..4 * MAX_ERRORS {
+        if diagnostics.len() >= MAX_ERRORS {
+            break;
+        }
+        let err = match RawConfig::deserialize(toml::de::Deserializer::from(tree.clone())) {
+            Ok(config) => return done(complete.then_some(config), diagnostics, broken),
+            Err(err) => err,
+        };
+        // An error about the document itself (a missing top-level key) has the root's span.
+        let span = err.span().filter(|s| *s != root);
+        let missing = err.message().strip_prefix("missing field `").and_then(|m| m.strip_suffix('`'));
+        let table = span.clone().unwrap_or_else(|| root.clone());
+        if !missing.is_some_and(|key| accounted.iter().any(|(s, k)| *s == table && k == key)) {
+            let d = from_serde(source, err.message(), span.clone());
+            if let Some(unit) = d.path.as_ref().and_then(unit_of).filter(|u| !broken.contains(u)) {
+                broken.push(unit);
+            }
+            diagnostics.push(d);
+        }
+        let Some(at) = span.and_then(|s| path_in(tree.get_ref(), &s)) else {
+            return done(None, diagnostics, broken);
+        };
+        if let Some(key) = missing {
+            if stand_in(&mut tree, &at, key) {
+                continue;
+            }
+        }
+        if matches!(at.0.as_slice(), [Seg::Key(k)] | [Seg::Key(k), Seg::Index(_)] if k == "app") {
+            // An `[[app]]` entry that cannot be read at all: the apps left would be renumbered.
+            complete = false;
+        }
+        let typo_of = match at.0.split_last() {
+            Some((Seg::Key(k), parents)) if err.message().starts_with("unknown field") => {
+                suggest::closest(k, suggest::keys_of(&dotted(parents)))
+            }
+            _ => None,
+        };
+        match cut_out(&mut tree, &at) {
+            Some(Some((table, key))) => {
+                accounted.extend(typo_of.map(|t| (table.clone(), t.to_string())));
+                accounted.push((table, key));
+            }
+            Some(None) => {}
+            None => return done(None, diagnostics, broken),
+        }
     }
+    diagnostics.push(Diagnostic {
+        severity: Severity::Error,
+        message: format!("stopped after {} errors", diagnostics.len()),
+        path: None,
+        span: None,
+        help: Some("is this the right file?".into()),
+    });
+    done(None, diagnostics, broken)
+}
+
+/// Puts a stand-in value for a required key that is missing or broken (reported already) into the table at
+/// `at`, so the rest of the config can still be checked: an `[[app]]` entry that could not be read would
+/// renumber the apps after it. Its findings are left out with the rest of its broken entry.
+fn stand_in(tree: &mut Spanned<DeTable<'_>>, at: &KeyPath, key: &str) -> bool {
+    let value = match (dotted(&at.0).as_str(), key) {
+        ("project" | "app", "name") => "",
+        ("app", "language") => "go",
+        _ => return false,
+    };
+    let Some(table) = value_mut(tree.get_mut(), &at.0) else { return false };
+    // An empty span at the table's end: no error is ever about a stand-in, and an empty span cannot be taken
+    // for the table itself when the next missing key of the same table is looked up by position.
+    let end = table.span().end;
+    let DeValue::Table(t) = table.get_mut() else { return false };
+    let value = DeValue::String(value.into());
+    t.insert(Spanned::new(end..end, key.to_string().into()), Spanned::new(end..end, value));
+    true
+}
+
+/// The part of the config a path is in, for telling which findings of the semantic checks to trust: a top-level
+/// key, or one `[[app]]` entry.
+fn unit_of(path: &KeyPath) -> Option<KeyPath> {
+    match path.0.as_slice() {
+        [Seg::Key(app), Seg::Index(i), ..] if app == "app" => Some(KeyPath::root().key(app).index(*i)),
+        [Seg::Key(k), ..] => Some(KeyPath::root().key(k)),
+        _ => None,
+    }
+}
+
+/// The value at a non-empty `path` below `table`.
+fn value_mut<'t, 'i>(table: &'t mut DeTable<'i>, path: &[Seg]) -> Option<&'t mut Spanned<DeValue<'i>>> {
+    let (Seg::Key(first), rest) = path.split_first()? else { return None };
+    let mut value = table.iter_mut().find(|(k, _)| k.get_ref().as_ref() == first.as_str())?.1;
+    for seg in rest {
+        let current = value;
+        value = match (current.get_mut(), seg) {
+            (DeValue::Table(t), Seg::Key(name)) => t.iter_mut().find(|(k, _)| k.get_ref().as_ref() == name.as_str())?.1,
+            (DeValue::Array(items), Seg::Index(i)) => items.get_mut(*i)?,
+            _ => return None,
+        };
+    }
+    Some(value)
+}
+
+/// Removes the entry at `path` from the tree; `None` if there is no such entry. For a key, returns the span of
+/// its table and the key.
+fn cut_out(tree: &mut Spanned<DeTable<'_>>, path: &KeyPath) -> Option<Option<(Range<usize>, String)>> {
+    let (last, parents) = path.0.split_last()?;
+    let (span, container) = if parents.is_empty() {
+        let span = tree.span();
+        (span, None)
+    } else {
+        let parent = value_mut(tree.get_mut(), parents)?;
+        (parent.span(), Some(parent))
+    };
+    match (container.map(|c| c.get_mut()), last) {
+        (None, Seg::Key(name)) => remove_key(tree.get_mut(), name).map(|()| Some((span, name.clone()))),
+        (Some(DeValue::Table(t)), Seg::Key(name)) => remove_key(t, name).map(|()| Some((span, name.clone()))),
+        (Some(DeValue::Array(items)), Seg::Index(i)) => {
+            items.get(*i)?;
+            let mut kept = DeArray::new();
+            for (_, item) in items.iter().enumerate().filter(|(j, _)| j != i) {
+                kept.push(item.clone());
+            }
+            *items = kept;
+            Some(None)
+        }
+        _ => None,
+    }
+}
+
+fn remove_key(table: &mut DeTable<'_>, name: &str) -> Option<()> {
+    let key = table.keys().find(|k| k.get_ref().as_ref() == name)?.clone();
+    table.remove(&key).map(|_| ())
+}
+
+/// Turns a serde error into a diagnostic in the words of TOML (key, table, array), with a key path and a help
+/// line: the nearest known key or value, or how to write a value of the expected type.
+fn from_serde(source: &Source<'_>, message: &str, span: Option<Range<usize>>) -> Diagnostic {
+    let message = message.trim_end();
+    let path = span.as_ref().and_then(|s| source.path_at(s));
+    let (table, key) = match path.as_ref().map(|p| p.0.as_slice()) {
+        Some([parents @ .., Seg::Key(k)]) => (dotted(parents), Some(k.as_str())),
+        Some(parents) => (dotted(parents), None),
+        None => (String::new(), None),
+    };
+    // The key a value or array item belongs to: `ports` for `app[0].ports[1]`.
+    let owner = path.as_ref().and_then(|p| {
+        p.0.iter().rev().find_map(|s| match s {
+            Seg::Key(k) => Some(k.as_str()),
+            Seg::Index(_) => None,
+        })
+    });
+    let value = path.as_ref().and_then(|p| source.value_at(p));
+    // The value as written, for a help line that shows how to fix it.
+    let written =
+        span.clone().and_then(|s| source.text.get(s)).map(str::trim).filter(|w| w.len() <= 40 && !w.contains('\n'));
+    let (text, help) = if let Some(rest) = message.strip_prefix("unknown field `") {
+        let name = key.map_or_else(|| rest.split('`').next().unwrap_or(rest).to_string(), str::to_string);
+        let help = suggest::unknown_key(&table, &name).or_else(|| {
+            let expected = backticked(rest.split_once('`').map_or("", |(_, r)| r));
+            (!expected.is_empty()).then(|| format!("expected one of: {}", suggest::quoted(&expected)))
+        });
+        (format!("unknown key `{}`", name.escape_debug()), help)
+    } else if let Some(rest) = message.strip_prefix("unknown variant `") {
+        let got = value.and_then(DeValue::as_str).unwrap_or_else(|| rest.split('`').next().unwrap_or(rest));
+        let allowed = backticked(rest.split_once('`').map_or("", |(_, r)| r));
+        let of = key.map(|k| format!(" for `{k}`")).unwrap_or_default();
+        (format!("unknown value `{}`{of}", got.escape_debug()), suggest::unknown_value(got, &allowed))
+    } else if let Some(rest) = message.strip_prefix("invalid type: ") {
+        let (found, expected) = rest.rsplit_once(", expected ").unwrap_or((rest, "another type"));
+        let found = value.map_or_else(|| serde_type(found), |v| with_article(v.type_str()));
+        let expected = expected_type(expected);
+        let integers = key.is_some_and(|k| suggest::holds_integers(&table, k));
+        let help = type_help(&path, &expected, &found, written, integers);
+        (format!("wrong type: expected {expected}, found {found}"), help)
+    } else if message == "wanted string or table" {
+        // toml's words for an enum given a number, a boolean or an array.
+        let found = value.map_or("another type", |v| v.type_str());
+        let allowed = key.map(|k| suggest::values_of(&table, k)).unwrap_or_default();
+        let help = (!allowed.is_empty()).then(|| format!("write one of: {}", quote_values(&allowed)));
+        (format!("wrong type: expected a string, found {}", with_article(found)), help)
+    } else if let Some(rest) = message.strip_prefix("invalid value: ") {
+        let (got, expected) = rest.rsplit_once(", expected ").unwrap_or((rest, "another value"));
+        let got = got.split('`').nth(1).unwrap_or(got);
+        let help = owner.and_then(range_help);
+        (format!("`{got}` is out of range: expected {}", expected_type(expected)), help)
+    } else if let Some(name) = message.strip_prefix("missing field `").and_then(|m| m.strip_suffix('`')) {
+        let help = match (table.as_str(), name) {
+            ("", "app") => "add an `[[app]]` table with `name` and `language`".to_string(),
+            ("", "project") => "add a `[project]` table with `name`".to_string(),
+            (t, k) if !suggest::values_of(t, k).is_empty() => {
+                format!("add `{k}`, one of: {}", quote_values(&suggest::values_of(t, k)))
+            }
+            (_, k) => format!("add `{k}`; `mkmulti schema` lists every key"),
+        };
+        (format!("missing key `{name}`"), Some(help))
+    } else {
+        (message.to_string(), None)
+    };
+    Diagnostic { severity: Severity::Error, message: text, path: path.filter(|p| !p.0.is_empty()), span, help }
+}
+
+/// `app.go` for `app[0].go`: a table of the schema, whatever the entry.
+fn dotted(segs: &[Seg]) -> String {
+    let keys: Vec<&str> = segs
+        .iter()
+        .filter_map(|s| match s {
+            Seg::Key(k) => Some(k.as_str()),
+            Seg::Index(_) => None,
+        })
+        .collect();
+    keys.join(".")
+}
+
+/// The words between backticks in serde's `expected `a`, `b` or `c``.
+fn backticked(list: &str) -> Vec<&str> {
+    list.split('`').skip(1).step_by(2).collect()
+}
+
+/// `"go"` or `"rust"` as they are written in TOML.
+fn quote_values(values: &[&str]) -> String {
+    values.iter().map(|v| format!("`\"{v}\"`")).collect::<Vec<_>>().join(", ")
+}
+
+fn with_article(kind: &str) -> String {
+    let article = if kind.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+    format!("{article} {kind}")
+}
+
+/// serde's name of the type found, when the tree has no value at the error's span.
+fn serde_type(found: &str) -> String {
+    let kind = found.split_whitespace().next().unwrap_or(found);
+    let kind = match kind {
+        "floating" => "float",
+        "sequence" => "array",
+        "map" => "table",
+        k => k,
+    };
+    with_article(kind)
+}
+
+/// serde's expected type in TOML's words; a Rust struct name means a table.
+fn expected_type(expected: &str) -> String {
+    let bits = match expected {
+        "u8" => 8,
+        "u16" => 16,
+        "u32" => 32,
+        "u64" => 63, // TOML integers are 64-bit signed
+        _ => 0,
+    };
+    if bits > 0 {
+        return format!("an integer from 0 to {}", (1u64 << bits) - 1);
+    }
+    match expected {
+        "a sequence" => "an array".to_string(),
+        "a map" => "a table".to_string(),
+        e if e.starts_with("struct ") => "a table".to_string(),
+        e => e.to_string(),
+    }
+}
+
+/// How to write a value of the expected type, shown with the value the user wrote where that helps.
+/// `integers`: the expected array holds integers, so a quoted number in it loses its quotes.
+fn type_help(
+    path: &Option<KeyPath>,
+    expected: &str,
+    found: &str,
+    written: Option<&str>,
+    integers: bool,
+) -> Option<String> {
+    let scalar = ["a string", "an integer", "a float", "a boolean"].contains(&found);
+    let written = written.filter(|_| scalar);
+    let unquoted = written.map(|w| w.trim_matches(['"', '\''])).filter(|w| w.parse::<u64>().is_ok());
+    let is_app = path.as_ref().is_some_and(|p| p.0 == [Seg::Key("app".into())]);
+    Some(match expected {
+        "an array" if is_app && found == "a table" => {
+            "each app is an array entry: write `[[app]]`, with two brackets".into()
+        }
+        "an array" if integers => match unquoted {
+            Some(n) => format!("write an array of numbers, in brackets: `[{n}]`"),
+            None => "write an array of numbers, in brackets: `[80, 443]`".into(),
+        },
+        "an array" => match written {
+            Some(w) => format!("write an array, in brackets: `[{w}]`"),
+            None => "write an array, in brackets: `[\"a\", \"b\"]`".into(),
+        },
+        "a boolean" => "write `true` or `false`, without quotes".into(),
+        "a string" => match written {
+            Some(w) => format!("put the value in double quotes: `\"{}\"`", w.escape_debug()),
+            None => "write a string, in double quotes".into(),
+        },
+        "a table" => "write a table: a `[header]` with keys below it, or `{ key = \"value\" }`".into(),
+        e if e.starts_with("an integer") => match unquoted {
+            Some(n) if found == "a string" => format!("remove the quotes: `{n}`"),
+            _ => "write a whole number, without quotes".into(),
+        },
+        _ => return None,
+    })
+}
+
+/// What a number key accepts, for a number out of its type's range.
+fn range_help(key: &str) -> Option<String> {
+    Some(
+        match key {
+            "ports" => "a port is a number from 1 to 65535",
+            "uid" => "a user id is a number from 1 to 4294967295; the default is 10001",
+            "timeout-minutes" => "a job timeout is 1 to 360 minutes",
+            "retries" => "the number of failed checks before the container is unhealthy, from 1 to 100",
+            _ => return None,
+        }
+        .to_string(),
+    )
 }
 
 #[cfg(test)]
@@ -101,15 +503,145 @@ mod tests {
         assert!(decode(&vec![b' '; MAX_CONFIG_BYTES + 1]).unwrap_err().message.contains("at most"));
     }
 
+    /// The errors of a config as `(line, key path, message, help)`, in the order they are reported.
+    fn errors(text: &str) -> (Parsed, Vec<(usize, String, String, String)>) {
+        let source = Source::new("m.toml", text);
+        let parsed = parse(&source);
+        let rows = parsed
+            .diagnostics
+            .iter()
+            .map(|d| {
+                let line = source.position(d).map_or(0, |p| source.line_col(p).0);
+                let path = d.path.as_ref().map(ToString::to_string).unwrap_or_default();
+                (line, path, d.message.clone(), d.help.clone().unwrap_or_default())
+            })
+            .collect();
+        (parsed, rows)
+    }
+
+    const APP: &str = "[[app]]\nname = \"a\"\nlanguage = \"go\"\n";
+
     #[test]
-    fn unknown_keys_get_a_suggestion() {
-        assert_eq!(
-            suggestion("unknown field `platfroms`, expected one of `name`, `platforms`").as_deref(),
-            Some("did you mean `platforms`?")
+    fn a_valid_config_reads_without_diagnostics() {
+        let (parsed, rows) = errors(&format!("[project]\nname = \"p\"\n{APP}"));
+        assert!(rows.is_empty(), "{rows:?}");
+        assert!(parsed.broken.is_empty());
+        assert_eq!(parsed.config.unwrap().app[0].name, "a");
+    }
+
+    #[test]
+    fn every_structural_error_is_reported_in_file_order() {
+        // serde reads keys in sorted order (`ci` before `project`) and stops at the first error; all are found.
+        let text = format!(
+            "[project]\nname = \"p\"\nnmae = \"q\"\n\n[ci]\nstrategy = \"nativ\"\ncache = \"yes\"\n\n{APP}ports = \"80\"\n"
         );
-        assert_eq!(
-            suggestion("unknown variant `pyhton`, expected `go` or `rust`").as_deref(),
-            Some("expected one of: go, rust")
+        let (parsed, rows) = errors(&text);
+        let lines: Vec<usize> = rows.iter().map(|r| r.0).collect();
+        assert_eq!(lines, [3, 6, 7, 12], "{rows:?}");
+        assert_eq!(rows[0].1, "project.nmae");
+        assert_eq!(rows[0].2, "unknown key `nmae`");
+        assert_eq!(rows[0].3, "did you mean `name`?");
+        assert_eq!(rows[1].1, "ci.strategy");
+        assert_eq!(rows[1].2, "unknown value `nativ` for `strategy`");
+        assert_eq!(rows[1].3, "did you mean `native`?");
+        assert_eq!(rows[2].2, "wrong type: expected a boolean, found a string");
+        assert_eq!(rows[3].1, "app[0].ports");
+        assert_eq!(rows[3].3, "write an array of numbers, in brackets: `[80]`");
+        let broken: Vec<String> = parsed.broken.iter().map(ToString::to_string).collect();
+        assert_eq!(broken, ["app[0]", "ci", "project"], "in the order serde met them: sorted keys");
+        assert!(parsed.config.is_some(), "the broken keys are left out, the rest still reads");
+    }
+
+    #[test]
+    fn errors_inside_one_table_and_one_array_are_all_found() {
+        let text = format!("[project]\nname = \"p\"\n{APP}runtme = \"alpine\"\nuid = -1\nports = [1, \"2\", 70000]\n");
+        let (_, rows) = errors(&text);
+        let paths: Vec<&str> = rows.iter().map(|r| r.1.as_str()).collect();
+        assert_eq!(paths, ["app[0].runtme", "app[0].uid", "app[0].ports[1]", "app[0].ports[2]"], "{rows:?}");
+        assert_eq!(rows[2].3, "remove the quotes: `2`");
+        assert_eq!(rows[3].3, "a port is a number from 1 to 65535");
+    }
+
+    #[test]
+    fn unknown_keys_at_every_depth_get_a_suggestion() {
+        let text = format!(
+            "platfrom = 1\n[project]\nname = \"p\"\n{APP}cgo = true\ngo.ldflag = []\nhealthcheck = {{ comand = [\"a\"] }}\ncompose = {{ restrat = \"no\" }}\n"
         );
+        let (_, rows) = errors(&text);
+        let found: Vec<(&str, &str)> = rows.iter().map(|r| (r.1.as_str(), r.3.as_str())).collect();
+        assert_eq!(
+            found,
+            [
+                ("platfrom", "did you mean `platforms`, a key of `[[app]]` and `[project]`?"),
+                ("app[0].cgo", "did you mean `go.cgo`?"),
+                ("app[0].go.ldflag", "did you mean `ldflags`?"),
+                ("app[0].healthcheck.comand", "did you mean `command`?"),
+                ("app[0].compose.restrat", "did you mean `restart`?"),
+            ],
+            "a typo of a required key does not also report the key as missing"
+        );
+    }
+
+    #[test]
+    fn unknown_values_get_the_nearest_allowed_one() {
+        let text = format!(
+            "[project]\nname = \"p\"\n{APP}runtime = \"distroles\"\nrust.libc = \"MUSL\"\ncompose.restart = \"allways\"\n"
+        );
+        let (_, rows) = errors(&text);
+        let helps: Vec<&str> = rows.iter().map(|r| r.3.as_str()).collect();
+        assert_eq!(helps, ["did you mean `distroless`?", "did you mean `musl`?", "did you mean `always`?"]);
+        let (_, rows) = errors(&format!("[project]\nname = \"p\"\n{APP}runtime = 5\n"));
+        assert_eq!(rows[0].2, "wrong type: expected a string, found an integer");
+        assert!(rows[0].3.starts_with("write one of: `\"scratch\"`, `\"distroless\"`"), "{rows:?}");
+    }
+
+    #[test]
+    fn a_broken_required_key_keeps_the_apps_numbered() {
+        // The first app's language is broken: a stand-in keeps it in place, so the second app is still app[1]
+        // and the config can still be checked; the first app is marked broken.
+        let text = format!("[project]\nname = \"p\"\n[[app]]\nname = \"a\"\nlanguage = \"Go\"\n{APP}");
+        let (parsed, rows) = errors(&text);
+        assert_eq!(rows.len(), 1, "the missing language is a consequence, not news: {rows:?}");
+        assert_eq!(rows[0].3, "did you mean `go`?");
+        let config = parsed.config.expect("still checkable");
+        assert_eq!(config.app.len(), 2);
+        assert_eq!(parsed.broken, [KeyPath::root().key("app").index(0)]);
+    }
+
+    #[test]
+    fn an_unreadable_app_or_a_missing_section_stops_the_checks() {
+        let (parsed, rows) = errors("app = [1]\n[project]\nname = \"p\"\n");
+        assert_eq!(rows[0].2, "wrong type: expected a table, found an integer");
+        assert!(parsed.config.is_none());
+        let (parsed, rows) = errors("[project]\nname = \"p\"\n[app]\nname = \"a\"\n");
+        assert_eq!(rows.len(), 1, "{rows:?}");
+        assert_eq!(rows[0].3, "each app is an array entry: write `[[app]]`, with two brackets");
+        assert!(parsed.config.is_none());
+        let (parsed, rows) = errors(&format!("[project]\nnme = \"p\"\n{APP}"));
+        assert_eq!(rows.iter().map(|r| r.2.as_str()).collect::<Vec<_>>(), ["unknown key `nme`"], "{rows:?}");
+        assert!(parsed.config.is_some(), "a stand-in name keeps the rest checkable");
+        let (parsed, rows) = errors("[project]\nname = \"p\"\n");
+        assert_eq!((rows[0].0, rows[0].2.as_str()), (0, "missing key `app`"), "about the file, not a line");
+        assert!(parsed.config.is_none());
+    }
+
+    #[test]
+    fn syntax_errors_are_all_reported_until_the_parser_loses_track() {
+        let (parsed, rows) = errors("[project]\nname = \"p\nname = 1\nlanguage = go\n[ci\n");
+        assert!(parsed.config.is_none());
+        let found: Vec<(usize, &str)> = rows.iter().map(|r| (r.0, r.2.as_str())).collect();
+        assert_eq!(
+            found,
+            [
+                (2, "invalid TOML: the string is not closed before the end of the line"),
+                (3, "invalid TOML: duplicate key `name`"),
+                (4, "invalid TOML: string values must be quoted, expected literal string"),
+                (5, "invalid TOML: unclosed table, expected `]`"),
+            ]
+        );
+        assert_eq!(rows[2].3, "put the value in double quotes: `\"go\"`");
+        // In an unclosed array every later line reads as items: one error, not one per line.
+        let (_, rows) = errors("a = [1, 2\nb = 1\nc = 2\nd = 3\n");
+        assert_eq!(rows.len(), 1, "{rows:?}");
     }
 }

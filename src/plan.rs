@@ -338,13 +338,13 @@ impl Validator {
     /// Runs a grammar check; on failure reports `what` is invalid, with the grammar's wording as help.
     fn check(&mut self, path: &KeyPath, value: &str, what: &str, check: fn(&str) -> Check) -> bool {
         if let Err(why) = grammar::text(value) {
-            self.error_help(path.clone(), format!("invalid {what} `{}`", value.escape_debug()), why);
+            self.error_help(path.clone(), format!("invalid {what} {value:?}"), why);
             return false;
         }
         match check(value) {
             Ok(()) => true,
             Err(why) => {
-                self.error_help(path.clone(), format!("invalid {what} `{value}`"), why);
+                self.error_help(path.clone(), format!("invalid {what} {}", quoted(value)), why);
                 false
             }
         }
@@ -583,11 +583,16 @@ impl Validator {
         registry: &RegistryPlan,
         several: bool,
     ) -> AppPlan {
-        self.check(&p.key("name"), &raw.name, "app name", grammar::name);
+        let name_ok = self.check(&p.key("name"), &raw.name, "app name", grammar::name);
+        // `bin` and `image` default to the name: a bad name is reported once, not again under each.
         let bin = raw.bin.clone().unwrap_or_else(|| raw.name.clone());
-        self.check(&p.key("bin"), &bin, "binary name", grammar::binary);
+        if raw.bin.is_some() || name_ok {
+            self.check(&p.key("bin"), &bin, "binary name", grammar::binary);
+        }
         let image_name = raw.image.clone().unwrap_or_else(|| raw.name.clone());
-        self.check(&p.key("image"), &image_name, "image name", grammar::repository_path);
+        if raw.image.is_some() || name_ok {
+            self.check(&p.key("image"), &image_name, "image name", grammar::repository_path);
+        }
         let image = format!("{}/{image_name}", registry.prefix);
 
         let platforms = match &raw.platforms {
@@ -696,6 +701,15 @@ impl Validator {
             self.vars(&p.key("compose").key("environment"), &raw.compose.environment, "environment variable");
 
         self.check_list(&p.key("volumes"), &raw.volumes, "container path", grammar::container_path);
+        for (i, v) in raw.volumes.iter().enumerate() {
+            if raw.volumes[..i].contains(v) {
+                self.error_help(
+                    p.key("volumes").index(i),
+                    format!("volume `{v}` is listed twice"),
+                    "remove the duplicate: compose refuses two volumes mounted at one path",
+                );
+            }
+        }
         self.check_list(&p.key("args"), &raw.args, "argument", |_| Ok(()));
         let home = format!("/home/{user}");
 
@@ -709,15 +723,30 @@ impl Validator {
             self.check(&hp.key("interval"), &h.interval, "duration", grammar::duration);
             self.check(&hp.key("timeout"), &h.timeout, "duration", grammar::duration);
             self.check(&hp.key("start-period"), &h.start_period, "duration", grammar::duration);
+            if !(1..=100).contains(&h.retries) {
+                self.error_help(
+                    hp.key("retries"),
+                    format!("{} retries is outside 1 to 100", h.retries),
+                    "Docker marks the container unhealthy after this many failed checks in a row; 3 is usual",
+                );
+            }
             let mut command = h.command.clone();
             if let Some(first) = command.first_mut() {
+                let shell = matches!(first.rsplit('/').next(), Some("sh" | "bash" | "ash" | "dash" | "busybox"));
                 if *first == bin {
                     *first = bin_path.clone();
-                } else if !first.starts_with('/') && !base.shell {
+                } else if !base.shell && (shell || !first.starts_with('/')) {
                     self.error_help(
                         hp.key("command").index(0),
-                        format!("`{first}` is not on a `{}` image", runtime_name(runtime)),
-                        format!("start the command with the app's binary (`{bin}`) or an absolute path"),
+                        if shell {
+                            format!("`{first}`: a `{}` image has no shell", runtime_name(runtime))
+                        } else {
+                            format!("`{first}` is not on a `{}` image", runtime_name(runtime))
+                        },
+                        format!(
+                            "start the command with the app's binary (`{bin}`), e.g. a `healthcheck` subcommand, \
+                             or use a runtime with a shell (`alpine`, `debian-slim`)"
+                        ),
                     );
                 }
             }
@@ -987,7 +1016,7 @@ impl Validator {
         }
         self.check_list(&rp.key("features"), &raw.rust.features, "Cargo feature", grammar::cargo_feature);
         let profile = raw.rust.profile.clone().unwrap_or_else(|| "release".to_string());
-        self.check(&rp.key("profile"), &profile, "Cargo profile", grammar::cargo_name);
+        self.check(&rp.key("profile"), &profile, "Cargo profile", grammar::cargo_profile);
         let profile_dir = if profile == "dev" { "debug".to_string() } else { profile.clone() };
         // Every word below passed a grammar check (package and profile: Cargo names; features: Cargo features).
         let common = format!("--locked --profile {profile} --target \"$CARGO_BUILD_TARGET\"");
@@ -1026,7 +1055,7 @@ impl Validator {
     fn ci(&mut self, raw: &RawConfig, registry: &RegistryPlan, apps: &[AppPlan], platforms: &[PlatformPlan]) -> CiPlan {
         let p = KeyPath::root().key("ci");
         let c = &raw.ci;
-        self.check(&p.key("workflow"), &c.workflow, "workflow name", grammar::binary);
+        self.check(&p.key("workflow"), &c.workflow, "workflow name", grammar::workflow_name);
         if c.branches.is_empty() {
             self.error_help(p.key("branches"), "no branches", "name the default branch, e.g. `[\"main\"]`");
         }
@@ -1130,6 +1159,12 @@ impl Validator {
             }
         }
     }
+}
+
+/// A value in a message: in backticks, or in double quotes (Rust's escaping) when it holds a backtick itself,
+/// so the value's end is never ambiguous.
+fn quoted(v: &str) -> String {
+    if v.contains('`') { format!("{v:?}") } else { format!("`{v}`") }
 }
 
 /// The config's name as written into every generated file's header comment. It comes from the file system,
