@@ -177,7 +177,7 @@ pub mod filters {
     pub fn register(env: &mut Environment<'_>) {
         env.add_filter("sh", |v: String| sh(&v));
         env.add_filter("make", |v: String| make(&v));
-        env.add_filter("make_sh", |v: String| make(&sh(&v)));
+        env.add_filter("make_sh", |v: String| make_recipe(&sh(&v)));
         env.add_filter("yaml", |v: String| yaml(&v));
         env.add_filter("compose", |v: String| compose(&v));
         env.add_filter("dq", |v: String| docker_quoted(&v));
@@ -190,14 +190,25 @@ pub mod filters {
         format!("'{}'", v.replace('\'', r"'\''"))
     }
 
-    /// A literal in a make recipe or variable: `$` doubled, `#` escaped so it does not start a comment.
+    /// A literal in a make variable: `$` doubled, `#` escaped so it does not start a comment.
     pub fn make(v: &str) -> String {
-        v.replace('$', "$$").replace('#', r"\#")
+        make_recipe(v).replace('#', r"\#")
     }
 
-    /// A YAML double-quoted scalar. JSON strings are valid YAML double-quoted scalars.
+    /// A literal in a make recipe line: `$` doubled. `#` is not a comment there, and make would pass a `\#`
+    /// on to the shell unchanged, so it is left alone.
+    pub fn make_recipe(v: &str) -> String {
+        v.replace('$', "$$")
+    }
+
+    /// A YAML double-quoted scalar. JSON strings are valid YAML double-quoted scalars, except that JSON leaves
+    /// U+2028 and U+2029 raw, and YAML parsers (libyaml, go-yaml) read them as line breaks and fold the
+    /// whitespace around them: those two are escaped.
     pub fn yaml(v: &str) -> String {
-        serde_json::to_string(v).expect("strings always serialise")
+        serde_json::to_string(v)
+            .expect("strings always serialise")
+            .replace('\u{2028}', "\\u2028")
+            .replace('\u{2029}', "\\u2029")
     }
 
     /// A compose value: a YAML double-quoted scalar with `$` doubled so compose does not interpolate it.
@@ -236,8 +247,10 @@ pub mod filters {
                     .ok_or_else(|| Error::new(ErrorKind::InvalidOperation, "exec form takes strings"))
             })
             .collect::<Result<_, _>>()?;
-        let json = serde_json::to_string(&words).expect("strings always serialise");
-        Ok(json.replace("\",\"", "\", \""))
+        // Each word by the JSON serialiser, joined with `, ` between words (never inside one).
+        let quoted: Vec<String> =
+            words.iter().map(|w| serde_json::to_string(w).expect("strings always serialise")).collect();
+        Ok(format!("[{}]", quoted.join(", ")))
     }
 
     #[cfg(test)]
@@ -254,7 +267,12 @@ pub mod filters {
         #[test]
         fn make_doubles_dollars_and_escapes_comments() {
             assert_eq!(make("a$b#c"), r"a$$b\#c");
-            assert_eq!(make(&sh("$HOME")), "'$$HOME'");
+            assert_eq!(make_recipe(&sh("$HOME#x")), "'$$HOME#x'", "a recipe keeps `#` as it is");
+        }
+
+        #[test]
+        fn yaml_escapes_the_unicode_line_separators() {
+            assert_eq!(yaml("a\u{2028}b\u{2029}"), r#""a\u2028b\u2029""#);
         }
 
         #[test]
@@ -281,6 +299,8 @@ pub mod filters {
             let v = Value::from(minijinja::value::Serde(["/usr/local/bin/app", "say \"hi\"", "$HOME"]));
             assert_eq!(exec_form(v).unwrap(), r#"["/usr/local/bin/app", "say \"hi\"", "$HOME"]"#);
             assert!(exec_form(Value::from(minijinja::value::Serde([1, 2]))).is_err());
+            let tricky = Value::from(minijinja::value::Serde([",", "a\",", "b"]));
+            assert_eq!(exec_form(tricky).unwrap(), r#"[",", "a\",", "b"]"#);
         }
     }
 }
