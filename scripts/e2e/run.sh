@@ -173,7 +173,7 @@ build_mkmulti() {
   fi
   need_cmd cargo "mkmulti is built with cargo"
   if [ "$BENCH" = 1 ]; then profile=release; flags=(--release); fi
-  step "cargo build ${flags[*]} (mkmulti)" "$E2E_LOG_DIR/cargo-build.log" \
+  step "cargo build${flags[*]:+ ${flags[*]}} (mkmulti)" "$E2E_LOG_DIR/cargo-build.log" \
     cargo build "${flags[@]}" --locked --bin mkmulti --manifest-path "$ROOT/Cargo.toml" || exit 2
   MKMULTI=$ROOT/target/$profile/mkmulti
 }
@@ -407,7 +407,7 @@ main() {
   RUN_S=$(seconds_between "$RUN_T0" "$(date +%s.%N)")
   cat >"$RUN_DIR/meta.json" <<EOF
 {"mode": "$MODE", "tag": "$TAG", "registry": "$REGISTRY", "builder": "$BUILDER", "bench": $([ "$BENCH" = 1 ] && echo true || echo false),
- "setup_seconds": $SETUP_S, "examples_seconds": $RUN_S, "machine": "$(nproc) cores, $(uname -m), $(. /etc/os-release && echo "$PRETTY_NAME")",
+ "setup_seconds": $SETUP_S, "examples_seconds": $RUN_S, "machine": "$(nproc) cores, $(uname -m), $(sed -n 's/^PRETTY_NAME=//p' /etc/os-release | tr -d '"')",
  "load_average_start": "$LOAD_START", "load_average_end": "$(cut -d' ' -f1-3 /proc/loadavg)",
  "date": "$(date -u +%Y-%m-%dT%H:%M:%SZ)", "mkmulti": "$("$MKMULTI" --version)"}
 EOF

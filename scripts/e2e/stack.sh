@@ -36,7 +36,7 @@
 #     Not possible: alpine, distroless, docker/dockerfile (the # syntax= frontend): run.sh's overlays.
 #   * A mirror whose bookworm-security index for an architecture is stale (seen here for armhf: its size
 #     differs from the signed InRelease, so apt-get update fails) is left out for that architecture only,
-#     through the Architectures field of the stand-ins' apt sources.
+#     through the Architectures-Remove field of the stand-ins' apt sources.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -246,12 +246,13 @@ security_index_ok() { # DEBIAN_ARCH
   [ -n "$want" ] && [ "$want" = "$got" ]
 }
 
-# The bookworm-security architectures whose index this mirror serves as signed (sets SECURITY_ARCHES).
-find_security_arches() {
+# The architectures whose bookworm-security index this mirror serves stale (sets STALE_SECURITY_ARCHES).
+find_stale_security_arches() {
   local a
-  SECURITY_ARCHES=()
+  STALE_SECURITY_ARCHES=()
   for a in "${DEB_ARCHES[@]}"; do
-    if security_index_ok "$a"; then SECURITY_ARCHES+=("$a"); else
+    if ! security_index_ok "$a"; then
+      STALE_SECURITY_ARCHES+=("$a")
       log "warning: the bookworm-security index for $a on $SEC_MIRROR is stale: the stand-ins leave it out for $a"
     fi
   done
@@ -262,11 +263,10 @@ write_sources() { # ROOTFS
   rm -f "$1/etc/apt/sources.list"
   {
     printf 'Types: deb\nURIs: %s\nSuites: bookworm bookworm-updates\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' "$DEB_MIRROR"
-    if [ ${#SECURITY_ARCHES[@]} -gt 0 ]; then
-      printf '\nTypes: deb\nURIs: %s\nSuites: bookworm-security\nComponents: main\n' "$SEC_MIRROR"
-      if [ ${#SECURITY_ARCHES[@]} != ${#DEB_ARCHES[@]} ]; then printf 'Architectures: %s\n' "${SECURITY_ARCHES[*]}"; fi
-      printf 'Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg\n'
-    fi
+    printf '\nTypes: deb\nURIs: %s\nSuites: bookworm-security\nComponents: main\n' "$SEC_MIRROR"
+    # Removes the architecture from this source only; a dpkg without it configured is unaffected.
+    if [ ${#STALE_SECURITY_ARCHES[@]} -gt 0 ]; then printf 'Architectures-Remove: %s\n' "${STALE_SECURITY_ARCHES[*]}"; fi
+    printf 'Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg\n'
   } >"$1/etc/apt/sources.list.d/debian.sources"
 }
 
@@ -325,7 +325,7 @@ build_debian() {
   local ctx=$DIR/standins/debian a pids=() failed=0 i=0 platforms=()
   mkdir -p "$ctx"
   cp "$HERE/standins/debian.Dockerfile" "$ctx/Dockerfile"
-  find_security_arches
+  find_stale_security_arches
   for a in "${DEB_ARCHES[@]}"; do
     platforms+=("$(oci_platform "$a")")
     [ -s "$ctx/rootfs-$(oci_slug "$a").tar" ] && continue
