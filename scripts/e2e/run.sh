@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2329 # shellcheck 0.11 calls the functions main reaches "never invoked" once a script ends in `main; exit`
 # mkmulti's end-to-end harness: every example generated, built for real for all its platforms with buildx,
 # pushed, validated by the generated script, its binaries' ELF machine checked and each platform's image run.
 # See scripts/e2e/README.md. Usage:
@@ -205,7 +206,8 @@ check_platform() {
     log "FAIL  $ex $app $platform elf: no absolute ENTRYPOINT"
     rc=1
   else
-    cid=$(docker create --platform "$platform" "$ref" 2>"$logs/create-$slug.log") || cid=
+    # --pull always: Docker's classic image store holds one platform of a tag at a time.
+    cid=$(docker create --pull always --platform "$platform" "$ref" 2>"$logs/create-$slug.log") || cid=
     if [ -z "$cid" ]; then
       record "$ex" "$app" "$platform" elf FAIL 0 "docker create failed: $(tail -n 1 "$logs/create-$slug.log")"
       rc=1
@@ -230,7 +232,7 @@ check_platform() {
     fi
   fi
   word=$("${PY[@]}" arch-word "$language" "$platform")
-  if step "$ex $app $platform run" "$logs/run-$slug.log" docker run --rm --platform "$platform" "$ref" "$@"; then
+  if step "$ex $app $platform run" "$logs/run-$slug.log" docker run --rm --pull always --platform "$platform" "$ref" "$@"; then
     out=$(tail -n 1 "$logs/run-$slug.log")
     if [[ $out == *"(linux/$word)"* ]]; then
       record "$ex" "$app" "$platform" run PASS "$STEP_SECONDS" "$out"
@@ -415,4 +417,6 @@ EOF
   "${PY[@]}" report --results "$RESULTS" --figures "$FIGURES" --meta "$RUN_DIR/meta.json" --out "$REPORT_DIR"
 }
 
-main
+# `exit` on the same line: bash has read the whole file before main runs and never reads it again, so the
+# script can be edited during a run (a long one) without the running copy executing the new text.
+main; exit
