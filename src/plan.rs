@@ -216,6 +216,8 @@ pub struct AppPlan {
     pub platforms: Vec<PlatformPlan>,
     /// `linux/amd64,linux/arm64`.
     pub platforms_csv: String,
+    /// The platforms an x86-64 runner runs only under QEMU, comma-separated (empty when none).
+    pub x86_foreign_csv: String,
     pub builder_image: String,
     pub runtime: Runtime,
     /// `None` for scratch.
@@ -795,6 +797,7 @@ impl Validator {
         let emulated_steps = usize::from(!raw.packages.is_empty());
         let copy_certs = !base.certs;
         let copy_tzdata = raw.tzdata && !base.tzdata;
+        let platform_plans: Vec<PlatformPlan> = platforms.iter().map(|p| PlatformPlan::new(p, musl)).collect();
         AppPlan {
             ident,
             language: raw.language,
@@ -804,7 +807,8 @@ impl Validator {
             image,
             image_name,
             platforms_csv: platforms.iter().map(|p| p.oci).collect::<Vec<_>>().join(","),
-            platforms: platforms.into_iter().map(|p| PlatformPlan::new(p, musl)).collect(),
+            x86_foreign_csv: x86_foreign_csv(&platform_plans),
+            platforms: platform_plans,
             builder_image,
             runtime,
             runtime_image,
@@ -1108,12 +1112,7 @@ impl Validator {
             strategy: c.strategy,
             uses: actions::Uses::new(c.pin_actions),
             validate: c.validate && raw.output.scripts && raw.output.workflow,
-            validate_qemu_platforms: platforms
-                .iter()
-                .filter(|p| !p.x86_native)
-                .map(|p| p.oci)
-                .collect::<Vec<_>>()
-                .join(","),
+            validate_qemu_platforms: x86_foreign_csv(platforms),
             timeout_minutes: c.timeout_minutes,
             runner: X86_RUNNER,
             binfmt_image: actions::BINFMT_IMAGE,
@@ -1159,6 +1158,11 @@ impl Validator {
             }
         }
     }
+}
+
+/// The platforms an x86-64 runner cannot run without QEMU, comma-separated.
+fn x86_foreign_csv(platforms: &[PlatformPlan]) -> String {
+    platforms.iter().filter(|p| !p.x86_native).map(|p| p.oci).collect::<Vec<_>>().join(",")
 }
 
 /// A value in a message: in backticks, or in double quotes (Rust's escaping) when it holds a backtick itself,

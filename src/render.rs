@@ -28,6 +28,8 @@ pub const TEMPLATE_MAKEFILE: &str = "Makefile.j2";
 pub const TEMPLATE_COMPOSE: &str = "compose.yaml.j2";
 pub const TEMPLATE_DETECT: &str = "detect-platform.sh.j2";
 pub const TEMPLATE_VALIDATE: &str = "validate-multiarch.sh.j2";
+/// `machine` and `platform_of`, the shell functions both scripts use to name this machine's platform.
+pub const TEMPLATE_PLATFORM_SH: &str = "platform.sh.j2";
 pub const TEMPLATE_DOCKERIGNORE: &str = "dockerignore.j2";
 pub const TEMPLATE_WORKFLOW: &str = "workflow.yml.j2";
 pub const TEMPLATE_BAKE: &str = "docker-bake.hcl.j2";
@@ -42,6 +44,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     (TEMPLATE_COMPOSE, include_str!("../templates/compose.yaml.j2")),
     (TEMPLATE_DETECT, include_str!("../templates/detect-platform.sh.j2")),
     (TEMPLATE_VALIDATE, include_str!("../templates/validate-multiarch.sh.j2")),
+    (TEMPLATE_PLATFORM_SH, include_str!("../templates/platform.sh.j2")),
     (TEMPLATE_DOCKERIGNORE, include_str!("../templates/dockerignore.j2")),
     (TEMPLATE_BAKE, include_str!("../templates/docker-bake.hcl.j2")),
 ];

@@ -1362,23 +1362,15 @@ impl Field {
             list.push(value);
             format!("{path}[{}]", list.len() - 1)
         };
+        let one = |slot: &mut Option<String>, value: String, path: &str| {
+            *slot = Some(value);
+            path.to_string()
+        };
         match self {
-            Description => {
-                c.description = Some(value);
-                "project.description".into()
-            }
-            Source => {
-                c.source = Some(value);
-                "project.source".into()
-            }
-            License => {
-                c.license = Some(value);
-                "project.license".into()
-            }
-            Namespace => {
-                c.namespace = Some(value);
-                "registry.namespace".into()
-            }
+            Description => one(&mut c.description, value, "project.description"),
+            Source => one(&mut c.source, value, "project.source"),
+            License => one(&mut c.license, value, "project.license"),
+            Namespace => one(&mut c.namespace, value, "registry.namespace"),
             EnvValue => {
                 app.env.push(("HOSTILE_VALUE".into(), value));
                 "app[0].env.HOSTILE_VALUE".into()
@@ -1417,10 +1409,7 @@ impl Field {
                     }
                 }
             }
-            User => {
-                app.user = Some(value);
-                "app[0].user".into()
-            }
+            User => one(&mut app.user, value, "app[0].user"),
             Bin => {
                 // A health check that runs the binary follows it to its new name.
                 let old = app.bin().to_string();
@@ -1430,64 +1419,25 @@ impl Field {
                 app.bin = Some(value);
                 "app[0].bin".into()
             }
-            Image => {
-                app.image = Some(value);
-                "app[0].image".into()
-            }
-            RuntimeImage => {
-                app.runtime_image = Some(value);
-                "app[0].runtime-image".into()
-            }
-            BuilderImage => {
-                app.builder_image = Some(value);
-                "app[0].builder-image".into()
-            }
-            StopSignal => {
-                app.stop_signal = Some(value);
-                "app[0].stop-signal".into()
-            }
+            Image => one(&mut app.image, value, "app[0].image"),
+            RuntimeImage => one(&mut app.runtime_image, value, "app[0].runtime-image"),
+            BuilderImage => one(&mut app.builder_image, value, "app[0].builder-image"),
+            StopSignal => one(&mut app.stop_signal, value, "app[0].stop-signal"),
             Volume => push(&mut app.volumes, value, "app[0].volumes"),
             Package => push(&mut app.packages, value, "app[0].packages"),
-            GoMain => {
-                app.go_extras.main = Some(value);
-                "app[0].main".into()
-            }
-            GoVersion => {
-                app.go_extras.version = Some(value);
-                "app[0].go.version".into()
-            }
-            GoVersionPackage => {
-                app.go_extras.version_package = Some(value);
-                "app[0].go.version-package".into()
-            }
+            GoMain => one(&mut app.go_extras.main, value, "app[0].main"),
+            GoVersion => one(&mut app.go_extras.version, value, "app[0].go.version"),
+            GoVersionPackage => one(&mut app.go_extras.version_package, value, "app[0].go.version-package"),
             GoLdflag => push(&mut app.go_extras.ldflags, value, "app[0].go.ldflags"),
             GoTag => push(&mut app.go_extras.tags, value, "app[0].go.tags"),
-            RustPackage => {
-                app.rust_extras.package = Some(value);
-                "app[0].package".into()
-            }
-            RustVersion => {
-                app.rust_extras.version = Some(value);
-                "app[0].rust.version".into()
-            }
-            RustProfile => {
-                app.rust_extras.profile = Some(value);
-                "app[0].rust.profile".into()
-            }
+            RustPackage => one(&mut app.rust_extras.package, value, "app[0].package"),
+            RustVersion => one(&mut app.rust_extras.version, value, "app[0].rust.version"),
+            RustProfile => one(&mut app.rust_extras.profile, value, "app[0].rust.profile"),
             RustFeature => push(&mut app.rust_extras.features, value, "app[0].rust.features"),
             Branch => push(&mut c.branches, value, "ci.branches"),
-            TagPattern => {
-                c.tag_pattern = Some(value);
-                "ci.tag-pattern".into()
-            }
-            UsernameSecret => {
-                c.username_secret = Some(value);
-                "ci.username-secret".into()
-            }
-            PasswordSecret => {
-                c.password_secret = Some(value);
-                "ci.password-secret".into()
-            }
+            TagPattern => one(&mut c.tag_pattern, value, "ci.tag-pattern"),
+            UsernameSecret => one(&mut c.username_secret, value, "ci.username-secret"),
+            PasswordSecret => one(&mut c.password_secret, value, "ci.password-secret"),
         }
     }
 }

@@ -124,6 +124,7 @@ fn every_example_workflow_follows_the_rules_in_every_variant() {
                 let config = example_with(&example, &format!("strategy = \"{strategy}\"\npin-actions = \"{pin}\""), "");
                 let text = workflow_of(&config);
                 common_rules(&text);
+                assert!(uses_lines(&text).len() >= 5, "{example}: the workflow uses its actions");
                 for uses in uses_lines(&text) {
                     let (action, rest) = uses.split_once('@').expect("owner/name@ref");
                     let (reference, comment) = rest.split_once(" # ").expect("a comment after every ref");
