@@ -9,6 +9,7 @@ use minijinja::value::Serde;
 use minijinja::{Environment, UndefinedBehavior, Value, context};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use std::sync::LazyLock;
 
 use crate::plan::{AppPlan, Plan, PlatformPlan};
 
@@ -72,6 +73,10 @@ fn environment(workflow_delimiters: bool) -> Environment<'static> {
     env
 }
 
+/// Parsed once per process: compiling the templates is most of a render's cost.
+static MAIN_ENV: LazyLock<Environment<'static>> = LazyLock::new(main_environment);
+static WORKFLOW_ENV: LazyLock<Environment<'static>> = LazyLock::new(workflow_environment);
+
 fn main_environment() -> Environment<'static> {
     let mut env = environment(false);
     for (name, source) in TEMPLATES {
@@ -89,7 +94,7 @@ fn workflow_environment() -> Environment<'static> {
 
 /// Renders every output the plan asks for, in a fixed order.
 pub fn render(plan: &Plan) -> Vec<GeneratedFile> {
-    let env = main_environment();
+    let env = &*MAIN_ENV;
     let mut files = Vec::new();
     let all_platforms: Vec<PlatformPlan> =
         crate::platform::PLATFORMS.iter().map(|p| PlatformPlan::new(p, false)).collect();
@@ -126,8 +131,7 @@ pub fn render(plan: &Plan) -> Vec<GeneratedFile> {
         files.push(finish(plan, "docker-bake.hcl", None, &render(TEMPLATE_BAKE, None), false));
     }
     if plan.output.workflow {
-        let env = workflow_environment();
-        let tmpl = env.get_template(TEMPLATE_WORKFLOW).expect("embedded templates exist");
+        let tmpl = WORKFLOW_ENV.get_template(TEMPLATE_WORKFLOW).expect("embedded templates exist");
         let body = tmpl
             .render(context! { plan => Value::from(Serde(plan)) })
             .unwrap_or_else(|e| panic!("rendering the workflow failed: a bug in mkmulti's templates: {e:#}"));
