@@ -24,7 +24,9 @@
 use std::fmt::Write as _;
 use std::io::Read;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use wait_timeout::ChildExt as _;
 
 use crate::plan::Plan;
 use crate::platform::{self, PlatformInfo};
@@ -210,18 +212,14 @@ fn run_with_timeout(program: &str, args: &[&str], timeout: Duration) -> Result<R
     };
     let stdout = reader(child.stdout.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
     let stderr = reader(child.stderr.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
-    let deadline = Instant::now() + timeout;
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) if Instant::now() >= deadline => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(RunError::TimedOut);
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
-            Err(e) => return Err(RunError::Other(format!("waiting for {program}: {e}"))),
+    let status = match child.wait_timeout(timeout) {
+        Ok(Some(status)) => status,
+        Ok(None) => {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(RunError::TimedOut);
         }
+        Err(e) => return Err(RunError::Other(format!("waiting for {program}: {e}"))),
     };
     Ok(Reply {
         code: status.code().unwrap_or(-1),
@@ -699,6 +697,7 @@ pub fn run_with(plan: &Plan, builder: Option<&str>, sys: &dyn System) -> u8 {
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeMap;
+    use std::time::Instant;
 
     use super::*;
 
