@@ -128,7 +128,7 @@ pub fn run(cli: Cli) -> ExitCode {
 
 /// The config's name as written in generated headers: relative to the output directory when it is inside
 /// it, else its file name. Never an absolute path, so output is the same on every machine. (The plan limits it to
-/// a safe alphabet: `plan::header_label`.)
+/// a safe alphabet: `resolve::header_label`.)
 fn config_label(config: &Path, out: &Path) -> String {
     let file_name =
         || config.file_name().map_or_else(|| "multiarch.toml".to_string(), |n| n.to_string_lossy().into_owned());

@@ -7,11 +7,6 @@
 
 use crate::config::Runtime;
 
-/// Go version for the builder when neither the config nor `go.mod` names one.
-pub const DEFAULT_GO_VERSION: &str = "1.25";
-/// Rust version for the builder (`rust:1-bookworm` follows the latest stable 1.x).
-pub const DEFAULT_RUST_VERSION: &str = "1";
-
 /// Build tools installed on the build machine for some configs, pinned.
 /// cargo-zigbuild and zig come from their PyPI wheels (manylinux x86_64 and aarch64, so amd64 and arm64 build
 /// machines). Checked 2026-11-22: cargo-zigbuild 0.24.0 with ziglang 0.15.2 links a crate with C and assembly

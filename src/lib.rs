@@ -18,6 +18,7 @@ pub mod parse;
 pub mod plan;
 pub mod platform;
 pub mod render;
+pub mod resolve;
 pub mod schema;
 pub mod suggest;
 pub mod write;
@@ -61,7 +62,7 @@ pub fn load_str(text: &str, display: &str, config_file: &str) -> Result<Loaded, 
     let mut diagnostics = parsed.diagnostics;
     if let Some(mut raw) = parsed.config {
         confine_broken_apps(&mut raw, &parsed.broken);
-        let planned = plan::plan(&raw, config_file);
+        let planned = resolve::plan(&raw, config_file);
         if let (Some(plan), true) = (planned.plan, diagnostics.is_empty()) {
             let mut notes = planned.diagnostics;
             notes.sort_by_key(|d| source.position(d));

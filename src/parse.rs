@@ -572,7 +572,7 @@ mod tests {
         assert_eq!(
             found,
             [
-                ("platfrom", "did you mean `platforms`, a key of `[[app]]` and `[project]`?"),
+                ("platfrom", "did you mean `platforms`, a key of `[project]` and `[[app]]`?"),
                 ("app[0].cgo", "did you mean `go.cgo`?"),
                 ("app[0].go.ldflag", "did you mean `ldflags`?"),
                 ("app[0].healthcheck.comand", "did you mean `command`?"),

@@ -210,9 +210,6 @@ pub const PLATFORMS: &[PlatformInfo] = &[
     },
 ];
 
-/// The platforms used when a config names none.
-pub const DEFAULT_PLATFORMS: &[&str] = &["linux/amd64", "linux/arm64", "linux/arm/v7"];
-
 impl PlatformInfo {
     /// `amd64`, `arm64`, `armv7`: `TARGETARCH` and `TARGETVARIANT` joined, as used in stage names and make targets.
     pub fn slug(&self) -> String {
@@ -436,7 +433,7 @@ mod tests {
             assert!(p.rust_gnu.contains("linux-gnu") && p.rust_musl.is_none_or(|m| m.contains("linux-musl")));
             assert_eq!(p.debian_arch.is_some(), p.gnu_prefix.is_some());
         }
-        for d in DEFAULT_PLATFORMS {
+        for d in crate::config::defaults::PLATFORMS {
             assert!(by_oci(d).is_some());
         }
         assert_eq!(by_oci("linux/arm/v7").unwrap().slug(), "armv7");

@@ -204,11 +204,11 @@ mod tests {
         assert_eq!(unknown_key("app", "libc").as_deref(), Some("did you mean `rust.libc`?"));
         assert_eq!(
             unknown_key("", "platforms").as_deref(),
-            Some("`platforms` is a key of `[[app]]` and `[project]`, not of the top level")
+            Some("`platforms` is a key of `[project]` and `[[app]]`, not of the top level")
         );
         assert_eq!(
             unknown_key("", "platfroms").as_deref(),
-            Some("did you mean `platforms`, a key of `[[app]]` and `[project]`?")
+            Some("did you mean `platforms`, a key of `[project]` and `[[app]]`?")
         );
         assert_eq!(unknown_key("app", "zzzzzzzz"), None);
     }

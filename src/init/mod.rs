@@ -208,18 +208,20 @@ pub fn render(project: &DetectedProject) -> String {
     let ctx = Context {
         mkmulti_version: MKMULTI_VERSION,
         project,
-        default_platforms: crate::platform::DEFAULT_PLATFORMS,
+        default_platforms: crate::config::defaults::PLATFORMS,
         default_runtime_image: images::runtime_base(Runtime::Distroless, project.language == Language::Rust)
             .image
             .unwrap_or_default(),
         default_builder_image: match project.language {
-            Language::Go => images::go_builder(project.go_version.as_deref().unwrap_or(images::DEFAULT_GO_VERSION)),
+            Language::Go => {
+                images::go_builder(project.go_version.as_deref().unwrap_or(crate::config::defaults::GO_VERSION))
+            }
             Language::Rust => {
-                images::rust_builder(project.rust_version.as_deref().unwrap_or(images::DEFAULT_RUST_VERSION))
+                images::rust_builder(project.rust_version.as_deref().unwrap_or(crate::config::defaults::RUST_VERSION))
             }
         },
-        default_go_version: images::DEFAULT_GO_VERSION,
-        default_rust_version: images::DEFAULT_RUST_VERSION,
+        default_go_version: crate::config::defaults::GO_VERSION,
+        default_rust_version: crate::config::defaults::RUST_VERSION,
         registry: RawRegistry::default(),
         tags: RawTags::default(),
         ci: RawCi::default(),
@@ -430,7 +432,7 @@ mod tests {
         same(&full.tags, &RawTags::default());
         same(&full.ci, &RawCi::default());
         same(&full.output, &RawOutput::default());
-        assert_eq!(full.project.platforms, crate::platform::DEFAULT_PLATFORMS);
+        assert_eq!(full.project.platforms, crate::config::defaults::PLATFORMS);
         assert_eq!(full.app.len(), project.apps.len());
         text
     }

@@ -4,9 +4,14 @@
 //! `#[serde(default)]` so the JSON schema shows them; everything derived (images, triples, linkers, tags) is
 //! worked out by `plan`. Keys are kebab-case everywhere; unknown keys are errors.
 
+pub mod defaults;
+mod values;
+
 use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+
+pub use values::{CiStrategy, Language, PinActions, RestartPolicy, Runtime, RustCache, RustLibc};
 
 /// A `multiarch.toml`: what to build, for which platforms, and where to publish it.
 ///
@@ -65,12 +70,8 @@ pub struct RawProject {
 
     /// Target platforms for every app, as `os/arch[/variant]`. Aliases such as `aarch64`, `x86_64` or `armhf`
     /// are accepted and normalised. An app can override this list.
-    #[serde(default = "default_platforms")]
+    #[serde(default = "defaults::platforms")]
     pub platforms: Vec<String>,
-}
-
-fn default_platforms() -> Vec<String> {
-    crate::platform::DEFAULT_PLATFORMS.iter().map(|p| p.to_string()).collect()
 }
 
 /// Where images are pushed: `HOST/NAMESPACE/IMAGE:TAG`.
@@ -78,7 +79,7 @@ fn default_platforms() -> Vec<String> {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RawRegistry {
     /// Registry host, with a port if needed. Examples: `"docker.io"`, `"ghcr.io"`, `"registry.example.com:5000"`.
-    #[serde(default = "default_registry_host")]
+    #[serde(default = "defaults::registry_host")]
     pub host: String,
 
     /// Path under the host, usually a user or organisation: `"yuchanshin"`, `"my-org/team"`. Leave it out for
@@ -86,34 +87,26 @@ pub struct RawRegistry {
     pub namespace: Option<String>,
 }
 
-fn default_registry_host() -> String {
-    "docker.io".to_string()
-}
-
 impl Default for RawRegistry {
     fn default() -> Self {
-        Self { host: default_registry_host(), namespace: None }
+        Self { host: defaults::registry_host(), namespace: None }
     }
 }
 
 /// Which tags each pushed image gets.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RawTags {
     /// Tag `latest` on release builds (a version tag pushed from the default branch).
-    #[serde(default = "yes")]
     pub latest: bool,
 
     /// Tag releases `v1.2.3` as `1.2.3` and `1.2`.
-    #[serde(default = "yes")]
     pub semver: bool,
 
     /// Tag every pushed build with `sha-<short commit>`.
-    #[serde(default = "yes")]
     pub sha: bool,
 
     /// Tag default-branch builds with the branch name (`main`).
-    #[serde(default = "yes")]
     pub branch: bool,
 }
 
@@ -121,39 +114,6 @@ impl Default for RawTags {
     fn default() -> Self {
         Self { latest: true, semver: true, sha: true, branch: true }
     }
-}
-
-fn yes() -> bool {
-    true
-}
-
-/// The language an app is written in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum Language {
-    /// A Go module; built with `CGO_ENABLED=0` for each target.
-    Go,
-    /// A Cargo package or workspace member; built with `cargo build --target <triple>`.
-    Rust,
-}
-
-/// The runtime base image family.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum Runtime {
-    /// An empty image: only the binary, CA certificates and a passwd entry are copied in. Static binaries only.
-    Scratch,
-    /// Google's distroless Debian 12 images, picked by how the binary links: `static` for static binaries
-    /// (Go without cgo, Rust with musl), `cc` for binaries that need glibc (Rust with glibc, Go with cgo).
-    Distroless,
-    /// `gcr.io/distroless/static-debian12`: no libc at all. Static binaries only.
-    DistrolessStatic,
-    /// `gcr.io/distroless/cc-debian12`: glibc and libgcc, for dynamically linked binaries.
-    DistrolessCc,
-    /// Alpine Linux (musl): small, with a shell and `apk`. Static binaries only.
-    Alpine,
-    /// Debian bookworm slim: glibc, a shell and `apt-get`.
-    DebianSlim,
 }
 
 /// One image to build.
@@ -168,6 +128,7 @@ pub struct RawApp {
     pub language: Language,
 
     /// Go: the main package to build, relative to the module root. Default `"."`. Example: `"./cmd/pixelzx"`.
+    #[schemars(extend("default" = defaults::GO_MAIN))]
     pub main: Option<String>,
 
     /// Rust: the Cargo package that holds the binary (`cargo build -p`), for workspaces. Default: none, the
@@ -184,6 +145,7 @@ pub struct RawApp {
     pub platforms: Option<Vec<String>>,
 
     /// Runtime base image family. Default: `"distroless"`.
+    #[schemars(extend("default" = defaults::RUNTIME))]
     pub runtime: Option<Runtime>,
 
     /// Use this exact runtime image reference instead of the family's default (it must still be of the family
@@ -198,9 +160,11 @@ pub struct RawApp {
     pub builder_image: Option<String>,
 
     /// Name of the non-root user the app runs as. Default: `"app"`.
+    #[schemars(extend("default" = defaults::USER))]
     pub user: Option<String>,
 
     /// Numeric user id (and group id) of that user; never 0. Default: `10001`.
+    #[schemars(extend("default" = defaults::UID))]
     pub uid: Option<u32>,
 
     /// TCP ports the app listens on (`EXPOSE`, compose `ports`).
@@ -225,6 +189,7 @@ pub struct RawApp {
 
     /// Arguments that make the binary print something and exit 0; used by `make docker-test-multi` and
     /// `scripts/validate-multiarch.sh` to prove each platform's image runs. Default: `["--version"]`.
+    #[schemars(extend("default" = defaults::SMOKE_TEST))]
     pub smoke_test: Option<Vec<String>>,
 
     /// Run the app under `tini` (a static build for the target's architecture, from Debian, prepared on the
@@ -234,11 +199,12 @@ pub struct RawApp {
 
     /// Copy the IANA time zone database (`/usr/share/zoneinfo`) from the builder into runtimes that lack it
     /// (scratch, alpine), so `TZ=Europe/Paris` works. Default `true`.
-    #[serde(default = "yes")]
+    #[serde(default = "defaults::yes")]
     pub tzdata: bool,
 
     /// The signal `docker stop` sends (`STOPSIGNAL`), when the app shuts down cleanly on another than
     /// `SIGTERM`. Example: `"SIGINT"`.
+    #[schemars(extend("default" = defaults::STOP_SIGNAL))]
     pub stop_signal: Option<String>,
 
     /// Extra packages installed into the runtime image (`apk` on alpine, `apt-get` on debian-slim). Each one
@@ -273,34 +239,21 @@ pub struct RawHealthcheck {
     pub command: Vec<String>,
 
     /// Time between checks, as a Docker duration. Default `"30s"`.
-    #[serde(default = "default_interval")]
+    #[serde(default = "defaults::healthcheck_interval")]
     pub interval: String,
 
     /// Time one check may take. Default `"5s"`.
-    #[serde(default = "default_timeout")]
+    #[serde(default = "defaults::healthcheck_timeout")]
     pub timeout: String,
 
     /// Grace period after start during which failures do not count. Default `"10s"`.
-    #[serde(default = "default_start_period")]
+    #[serde(default = "defaults::healthcheck_start_period")]
     pub start_period: String,
 
     /// Consecutive failures that make the container unhealthy. Default `3`.
-    #[serde(default = "default_retries")]
+    #[serde(default = "defaults::healthcheck_retries")]
     #[schemars(range(min = 1, max = 100))]
     pub retries: u32,
-}
-
-fn default_interval() -> String {
-    "30s".into()
-}
-fn default_timeout() -> String {
-    "5s".into()
-}
-fn default_start_period() -> String {
-    "10s".into()
-}
-fn default_retries() -> u32 {
-    3
 }
 
 /// Go build settings.
@@ -309,6 +262,7 @@ fn default_retries() -> u32 {
 pub struct RawGo {
     /// Go version of the builder image (`golang:<version>-bookworm`). Default: the version in `go.mod` as
     /// written by `mkmulti init`, else `"1.25"`.
+    #[schemars(extend("default" = defaults::GO_VERSION))]
     pub version: Option<String>,
 
     /// Extra `-ldflags` words, after `-s -w` and the version stamps. Example: `["-X", "main.edition=oss"]`.
@@ -321,6 +275,7 @@ pub struct RawGo {
 
     /// Package path whose `version`, `commit` and `date` variables receive the build's stamps through
     /// `-ldflags -X`. Default: `"main"`.
+    #[schemars(extend("default" = defaults::GO_VERSION_PACKAGE))]
     pub version_package: Option<String>,
 
     /// Build with cgo (`CGO_ENABLED=1`): installs the target's Debian cross gcc and libc on the build machine.
@@ -330,7 +285,20 @@ pub struct RawGo {
     pub cgo: bool,
 
     /// `GOAMD64` microarchitecture level for `linux/amd64`: `"v1"` (default, any x86-64) to `"v4"`.
+    #[schemars(extend("default" = defaults::GOAMD64))]
     pub goamd64: Option<String>,
+}
+
+impl RawGo {
+    /// No Go key is set: what a Rust app's table must be.
+    pub fn is_empty(&self) -> bool {
+        self.version.is_none()
+            && self.ldflags.is_empty()
+            && self.tags.is_empty()
+            && self.version_package.is_none()
+            && !self.cgo
+            && self.goamd64.is_none()
+    }
 }
 
 /// Rust build settings.
@@ -338,6 +306,7 @@ pub struct RawGo {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RawRust {
     /// Rust version of the builder image (`rust:<version>-bookworm`). Default `"1"`.
+    #[schemars(extend("default" = defaults::RUST_VERSION))]
     pub version: Option<String>,
 
     /// Cargo features to enable.
@@ -349,37 +318,32 @@ pub struct RawRust {
     pub no_default_features: bool,
 
     /// Cargo profile. Default `"release"`.
+    #[schemars(extend("default" = defaults::RUST_PROFILE))]
     pub profile: Option<String>,
 
     /// The C library to link: `"gnu"` (glibc, dynamic; the default) or `"musl"` (static, runs on scratch and
     /// alpine; cross-linked with zig through cargo-zigbuild).
+    #[schemars(extend("default" = defaults::RUST_LIBC))]
     pub libc: Option<RustLibc>,
 
     /// How compiled dependencies are kept between builds: `"mounts"` (BuildKit cache mounts for the registry
     /// and a per-platform target directory; the default) or `"chef"` (cargo-chef cooks dependencies into an
     /// image layer keyed by the dependency recipe, which also survives in registry caches such as
     /// `cache-to=type=gha`).
+    #[schemars(extend("default" = defaults::RUST_CACHE))]
     pub cache: Option<RustCache>,
 }
 
-/// The C library a Rust binary links.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum RustLibc {
-    /// glibc, linked dynamically, with Debian's cross gcc.
-    Gnu,
-    /// musl, linked statically, with zig (cargo-zigbuild).
-    Musl,
-}
-
-/// Where compiled Rust dependencies are cached.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum RustCache {
-    /// BuildKit cache mounts: local to the builder, nothing to install.
-    Mounts,
-    /// cargo-chef: dependencies in an image layer, exportable with the build cache.
-    Chef,
+impl RawRust {
+    /// No Rust key is set: what a Go app's table must be.
+    pub fn is_empty(&self) -> bool {
+        self.version.is_none()
+            && self.features.is_empty()
+            && !self.no_default_features
+            && self.profile.is_none()
+            && self.libc.is_none()
+            && self.cache.is_none()
+    }
 }
 
 /// Settings for one service in `compose.yaml`.
@@ -387,6 +351,7 @@ pub enum RustCache {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RawCompose {
     /// Restart policy. Default `"unless-stopped"`.
+    #[schemars(extend("default" = defaults::COMPOSE_RESTART))]
     pub restart: Option<RestartPolicy>,
 
     /// Extra environment for the service only (not baked into the image).
@@ -394,38 +359,23 @@ pub struct RawCompose {
     pub environment: IndexMap<String, String>,
 }
 
-/// A compose restart policy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum RestartPolicy {
-    No,
-    Always,
-    OnFailure,
-    UnlessStopped,
-}
-
 /// The generated GitHub Actions workflow.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RawCi {
     /// File name under `.github/workflows/`, without `.yml`. Default `"docker"`.
-    #[serde(default = "default_workflow")]
     pub workflow: String,
 
     /// Branches whose pushes build and push images. Default `["main"]`; the first is the default branch.
-    #[serde(default = "default_branches")]
     pub branches: Vec<String>,
 
     /// Git tag pattern that marks a release. Default `"v*"`.
-    #[serde(default = "default_tag_pattern")]
     pub tag_pattern: String,
 
     /// Build (never push) on pull requests. Default `true`.
-    #[serde(default = "yes")]
     pub pull_requests: bool,
 
     /// Use the GitHub Actions cache for build layers. Default `true`.
-    #[serde(default = "yes")]
     pub cache: bool,
 
     /// Name of the repository secret holding the registry user name. Default: `DOCKERHUB_USERNAME` for
@@ -437,112 +387,60 @@ pub struct RawCi {
     pub password_secret: Option<String>,
 
     /// How the platforms are spread over runners. Default `"single"`.
-    #[serde(default)]
     pub strategy: CiStrategy,
 
     /// How the workflow refers to the actions it uses. Default `"sha"`.
-    #[serde(default)]
     pub pin_actions: PinActions,
 
     /// After a push, a job runs `scripts/validate-multiarch.sh` against the pushed tag: the manifest list holds
     /// every platform and each platform's image runs its smoke test (under QEMU where foreign). Needs the
     /// scripts output. Default `true`.
-    #[serde(default = "yes")]
     pub validate: bool,
 
     /// `timeout-minutes` of every build job. Default `60`.
-    #[serde(default = "default_timeout_minutes")]
     #[schemars(range(min = 1, max = 360))]
     pub timeout_minutes: u32,
-}
-
-/// How the generated workflow spreads platforms over runners.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum CiStrategy {
-    /// One job per app builds every platform on an x86-64 runner. mkmulti's Dockerfiles cross-compile, so this
-    /// is fast unless an app installs runtime packages (then foreign platforms run those steps under QEMU).
-    #[default]
-    Single,
-    /// One job per app and platform on a runner of that architecture (`ubuntu-24.04` for x86, `ubuntu-24.04-arm`
-    /// for Arm), each pushing by digest, then a job that merges the digests into one manifest list with
-    /// `docker buildx imagetools create`. Worth it when runtime stages run commands.
-    Native,
-}
-
-/// How the generated workflow pins the actions it uses.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum PinActions {
-    /// By full commit SHA with the release in a comment (`@<sha> # v7.0.0`): a moved tag cannot change what
-    /// runs with the workflow's registry credentials. mkmulti updates the pins when it is upgraded.
-    #[default]
-    Sha,
-    /// By major version tag (`@v7`): fixes arrive without regenerating. Each line carries a comment telling
-    /// zizmor's `unpinned-uses` audit that this is deliberate.
-    Tag,
-}
-
-fn default_workflow() -> String {
-    "docker".into()
-}
-fn default_branches() -> Vec<String> {
-    vec!["main".into()]
-}
-fn default_tag_pattern() -> String {
-    "v*".into()
-}
-fn default_timeout_minutes() -> u32 {
-    60
 }
 
 impl Default for RawCi {
     fn default() -> Self {
         Self {
-            workflow: default_workflow(),
-            branches: default_branches(),
-            tag_pattern: default_tag_pattern(),
+            workflow: defaults::ci_workflow(),
+            branches: defaults::ci_branches(),
+            tag_pattern: defaults::ci_tag_pattern(),
             pull_requests: true,
             cache: true,
             username_secret: None,
             password_secret: None,
-            strategy: CiStrategy::Single,
-            pin_actions: PinActions::Sha,
+            strategy: defaults::CI_STRATEGY,
+            pin_actions: defaults::CI_PIN_ACTIONS,
             validate: true,
-            timeout_minutes: default_timeout_minutes(),
+            timeout_minutes: defaults::CI_TIMEOUT_MINUTES,
         }
     }
 }
 
-/// Which files `mkmulti generate` writes. Every output is on by default.
+/// Which files `mkmulti generate` writes. All are on by default except `bake`.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RawOutput {
     /// A Dockerfile per app.
-    #[serde(default = "yes")]
     pub dockerfile: bool,
     /// `Makefile`.
-    #[serde(default = "yes")]
     pub makefile: bool,
     /// `compose.yaml`.
-    #[serde(default = "yes")]
     pub compose: bool,
     /// `scripts/detect-platform.sh` and `scripts/validate-multiarch.sh`.
-    #[serde(default = "yes")]
     pub scripts: bool,
     /// `.github/workflows/<ci.workflow>.yml`.
-    #[serde(default = "yes")]
     pub workflow: bool,
     /// `.dockerignore`.
-    #[serde(default = "yes")]
     pub dockerignore: bool,
-    /// `docker-bake.hcl`: a Bake target per app (inheriting `docker-metadata-action`, so
-    /// `docker/bake-action` can add CI tags) and a `default` group. Off by default.
-    #[serde(default)]
+    /// `docker-bake.hcl`: a Bake target per app, the same builds as the Makefile, tagged from the `DOCKER_REGISTRY`
+    /// and `TAG` variables, and a `default` group of every app. Off by default.
     pub bake: bool,
     /// Start every Dockerfile with `# syntax=docker/dockerfile:1`, so BuildKit fetches the current Dockerfile
     /// frontend. Turn off only where that image cannot be pulled.
-    #[serde(default = "yes")]
     pub syntax_directive: bool,
 }
 

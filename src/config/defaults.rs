@@ -1,0 +1,139 @@
+//! Every default of `multiarch.toml`, defined once.
+//!
+//! The config types (`config`) name these in their serde and schema attributes, so the JSON schema's `default`s
+//! are these values; the resolve pass applies them; the scaffold that `mkmulti init` writes and the README's key
+//! table are generated from the schema. A key without a constant default is listed in [`DERIVED`] (its default
+//! follows from other keys) or [`UNSET`] (absent means "not set"), with the words that explain it.
+//! `tests/defaults.rs` fails when the schema, the plan, the scaffold or the README disagree with this file.
+
+use super::values::{CiStrategy, PinActions, RestartPolicy, Runtime, RustCache, RustLibc};
+
+/// `project.platforms`: the platforms used when a config names none.
+pub const PLATFORMS: &[&str] = &["linux/amd64", "linux/arm64", "linux/arm/v7"];
+/// `registry.host`.
+pub const REGISTRY_HOST: &str = "docker.io";
+
+/// `app.runtime`.
+pub const RUNTIME: Runtime = Runtime::Distroless;
+/// `app.user`.
+pub const USER: &str = "app";
+/// `app.uid` (and gid): above the ranges distributions give system and login users.
+pub const UID: u32 = 10001;
+/// `app.smoke-test`.
+pub const SMOKE_TEST: &[&str] = &["--version"];
+/// `app.stop-signal`: Docker's own default, so it is not written into the Dockerfile.
+pub const STOP_SIGNAL: &str = "SIGTERM";
+/// `app.compose.restart`.
+pub const COMPOSE_RESTART: RestartPolicy = RestartPolicy::UnlessStopped;
+
+/// `app.healthcheck.interval`, `timeout`, `start-period`, `retries`: Docker's usual values, written out.
+pub const HEALTHCHECK_INTERVAL: &str = "30s";
+pub const HEALTHCHECK_TIMEOUT: &str = "5s";
+pub const HEALTHCHECK_START_PERIOD: &str = "10s";
+pub const HEALTHCHECK_RETRIES: u32 = 3;
+
+/// `app.main`: the Go module root's package.
+pub const GO_MAIN: &str = ".";
+/// `app.go.version`, when neither the config nor `go.mod` names one.
+pub const GO_VERSION: &str = "1.25";
+/// `app.go.version-package`.
+pub const GO_VERSION_PACKAGE: &str = "main";
+/// `app.go.goamd64`: Go's own default level, so it is not written into the Dockerfile.
+pub const GOAMD64: &str = "v1";
+
+/// `app.rust.version`: `rust:1-bookworm` follows the latest stable 1.x.
+pub const RUST_VERSION: &str = "1";
+/// `app.rust.profile`.
+pub const RUST_PROFILE: &str = "release";
+/// `app.rust.libc`.
+pub const RUST_LIBC: RustLibc = RustLibc::Gnu;
+/// `app.rust.cache`.
+pub const RUST_CACHE: RustCache = RustCache::Mounts;
+
+/// `ci.workflow`.
+pub const CI_WORKFLOW: &str = "docker";
+/// `ci.branches`.
+pub const CI_BRANCHES: &[&str] = &["main"];
+/// `ci.tag-pattern`.
+pub const CI_TAG_PATTERN: &str = "v*";
+/// `ci.timeout-minutes`.
+pub const CI_TIMEOUT_MINUTES: u32 = 60;
+/// `ci.strategy`.
+pub const CI_STRATEGY: CiStrategy = CiStrategy::Single;
+/// `ci.pin-actions`.
+pub const CI_PIN_ACTIONS: PinActions = PinActions::Sha;
+
+/// Keys whose default follows from other keys: the dotted key (tables of apps as `app`), and the default in
+/// words as the scaffold and the README print it.
+pub const DERIVED: &[(&str, &str)] = &[
+    ("app.bin", "the app name"),
+    ("app.image", "the app name"),
+    ("app.platforms", "`project.platforms`"),
+    ("app.runtime-image", "the runtime family's image for how the binary links"),
+    ("app.builder-image", "`golang:<go.version>-bookworm` or `rust:<rust.version>-bookworm`"),
+    (
+        "ci.username-secret",
+        "`DOCKERHUB_USERNAME` for Docker Hub, the workflow's actor for ghcr.io, else `REGISTRY_USERNAME`",
+    ),
+    (
+        "ci.password-secret",
+        "`DOCKERHUB_TOKEN` for Docker Hub, the workflow's token for ghcr.io, else `REGISTRY_PASSWORD`",
+    ),
+];
+
+/// Keys that are simply not set when absent, and what that means.
+pub const UNSET: &[(&str, &str)] = &[
+    ("mkmulti-version", "none: any mkmulti reads the file"),
+    ("project.description", "none: no description label"),
+    ("project.source", "none: no source label"),
+    ("project.license", "none: no licenses label"),
+    ("registry.namespace", "none: images at the registry's root (Docker Hub needs one)"),
+    ("app.package", "none: the root package"),
+    ("app.healthcheck", "none: no health check"),
+];
+
+/// The default in words for a key without a constant default (see [`DERIVED`] and [`UNSET`]).
+pub fn in_words(key: &str) -> Option<&'static str> {
+    DERIVED.iter().chain(UNSET).find(|(k, _)| *k == key).map(|(_, words)| *words)
+}
+
+/// The helpers below are serde's `default = "..."` functions: serde takes a function, the schema shows its value.
+pub fn platforms() -> Vec<String> {
+    PLATFORMS.iter().map(|p| p.to_string()).collect()
+}
+pub fn registry_host() -> String {
+    REGISTRY_HOST.to_string()
+}
+pub fn healthcheck_interval() -> String {
+    HEALTHCHECK_INTERVAL.to_string()
+}
+pub fn healthcheck_timeout() -> String {
+    HEALTHCHECK_TIMEOUT.to_string()
+}
+pub fn healthcheck_start_period() -> String {
+    HEALTHCHECK_START_PERIOD.to_string()
+}
+pub fn healthcheck_retries() -> u32 {
+    HEALTHCHECK_RETRIES
+}
+pub fn ci_workflow() -> String {
+    CI_WORKFLOW.to_string()
+}
+pub fn ci_branches() -> Vec<String> {
+    CI_BRANCHES.iter().map(|b| b.to_string()).collect()
+}
+pub fn ci_tag_pattern() -> String {
+    CI_TAG_PATTERN.to_string()
+}
+pub fn ci_timeout_minutes() -> u32 {
+    CI_TIMEOUT_MINUTES
+}
+pub fn ci_strategy() -> CiStrategy {
+    CI_STRATEGY
+}
+pub fn ci_pin_actions() -> PinActions {
+    CI_PIN_ACTIONS
+}
+pub fn yes() -> bool {
+    true
+}

@@ -1,0 +1,89 @@
+//! The closed sets of values some keys take (`language`, `runtime`, `rust.libc`, ...): one enum each, kebab-case
+//! in the file.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// The language an app is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Language {
+    /// A Go module; built with `CGO_ENABLED=0` for each target.
+    Go,
+    /// A Cargo package or workspace member; built with `cargo build --target <triple>`.
+    Rust,
+}
+
+/// The runtime base image family.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Runtime {
+    /// An empty image: only the binary, CA certificates and a passwd entry are copied in. Static binaries only.
+    Scratch,
+    /// Google's distroless Debian 12 images, picked by how the binary links: `static` for static binaries
+    /// (Go without cgo, Rust with musl), `cc` for binaries that need glibc (Rust with glibc, Go with cgo).
+    Distroless,
+    /// `gcr.io/distroless/static-debian12`: no libc at all. Static binaries only.
+    DistrolessStatic,
+    /// `gcr.io/distroless/cc-debian12`: glibc and libgcc, for dynamically linked binaries.
+    DistrolessCc,
+    /// Alpine Linux (musl): small, with a shell and `apk`. Static binaries only.
+    Alpine,
+    /// Debian bookworm slim: glibc, a shell and `apt-get`.
+    DebianSlim,
+}
+
+/// The C library a Rust binary links.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum RustLibc {
+    /// glibc, linked dynamically, with Debian's cross gcc.
+    Gnu,
+    /// musl, linked statically, with zig (cargo-zigbuild).
+    Musl,
+}
+
+/// Where compiled Rust dependencies are cached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum RustCache {
+    /// BuildKit cache mounts: local to the builder, nothing to install.
+    Mounts,
+    /// cargo-chef: dependencies in an image layer, exportable with the build cache.
+    Chef,
+}
+
+/// A compose restart policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum RestartPolicy {
+    No,
+    Always,
+    OnFailure,
+    UnlessStopped,
+}
+
+/// How the generated workflow spreads platforms over runners.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum CiStrategy {
+    /// One job per app builds every platform on an x86-64 runner. mkmulti's Dockerfiles cross-compile, so this
+    /// is fast unless an app installs runtime packages (then foreign platforms run those steps under QEMU).
+    Single,
+    /// One job per app and platform on a runner of that architecture (`ubuntu-24.04` for x86, `ubuntu-24.04-arm`
+    /// for Arm), each pushing by digest, then a job that merges the digests into one manifest list with
+    /// `docker buildx imagetools create`. Worth it when runtime stages run commands.
+    Native,
+}
+
+/// How the generated workflow pins the actions it uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum PinActions {
+    /// By full commit SHA with the release in a comment (`@<sha> # v7.0.0`): a moved tag cannot change what
+    /// runs with the workflow's registry credentials. mkmulti updates the pins when it is upgraded.
+    Sha,
+    /// By major version tag (`@v7`): fixes arrive without regenerating. Each line carries a comment telling
+    /// zizmor's `unpinned-uses` audit that this is deliberate.
+    Tag,
+}

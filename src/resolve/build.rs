@@ -1,0 +1,313 @@
+//! The high layer of the resolve pass: small builders that derive the plan from a config the rules passed.
+//! Nothing here checks or reports: every value was checked by `rules`, every default comes from
+//! `config::defaults` through `derive`.
+
+use std::collections::BTreeSet;
+
+use crate::actions;
+use crate::config::defaults;
+use crate::config::{Language, RawApp, RawConfig, RustCache};
+use crate::images;
+use crate::plan::{
+    AppPlan, CiPlan, GoPlan, HealthcheckPlan, OutputPlan, Plan, PlatformPlan, ProjectPlan, RegistryPlan, RustPlan,
+    TagsPlan, ToolsPlan, X86_RUNNER,
+};
+use crate::platform;
+
+use super::derive::{self, TINI_PATH};
+use super::rules::MAX_APPS;
+
+/// The plan of a config that every rule passed.
+pub fn plan(raw: &RawConfig, config_file: &str) -> Plan {
+    let registry = registry(raw);
+    let several = raw.app.len() > 1;
+    let apps: Vec<AppPlan> = raw.app.iter().take(MAX_APPS).map(|a| app(raw, a, &registry, several)).collect();
+    let platforms = union_of_platforms(&apps);
+    let ci = ci(raw, &registry, &apps, &platforms);
+    let (t, o) = (&raw.tags, &raw.output);
+    Plan {
+        mkmulti_version: crate::plan::MKMULTI_VERSION,
+        config_file: header_label(config_file),
+        project: ProjectPlan {
+            name: raw.project.name.clone(),
+            description: raw.project.description.clone(),
+            source: raw.project.source.clone(),
+            license: raw.project.license.clone(),
+        },
+        apps,
+        platforms,
+        registry,
+        tags: TagsPlan { latest: t.latest, semver: t.semver, sha: t.sha, branch: t.branch },
+        ci,
+        output: OutputPlan {
+            dockerfile: o.dockerfile,
+            makefile: o.makefile,
+            compose: o.compose,
+            scripts: o.scripts,
+            workflow: o.workflow,
+            dockerignore: o.dockerignore,
+            bake: o.bake,
+            syntax_directive: o.syntax_directive,
+        },
+        tools: ToolsPlan {
+            cargo_zigbuild: images::CARGO_ZIGBUILD_VERSION,
+            ziglang: images::ZIGLANG_VERSION,
+            cargo_chef: images::CARGO_CHEF_VERSION,
+        },
+    }
+}
+
+fn registry(raw: &RawConfig) -> RegistryPlan {
+    let r = &raw.registry;
+    RegistryPlan {
+        host: r.host.clone(),
+        namespace: r.namespace.clone(),
+        prefix: derive::registry_prefix(r),
+        is_docker_hub: derive::is_docker_hub(r),
+        is_ghcr: derive::is_ghcr(r),
+    }
+}
+
+/// Every platform any app builds for, in the platform table's order.
+fn union_of_platforms(apps: &[AppPlan]) -> Vec<PlatformPlan> {
+    let position =
+        |oci: &str| platform::PLATFORMS.iter().position(|i| i.oci == oci).expect("plan platforms come from the table");
+    let all: BTreeSet<usize> = apps.iter().flat_map(|a| &a.platforms).map(|p| position(p.oci)).collect();
+    all.into_iter().map(|i| PlatformPlan::new(&platform::PLATFORMS[i], false)).collect()
+}
+
+fn app(raw: &RawConfig, a: &RawApp, registry: &RegistryPlan, several: bool) -> AppPlan {
+    let musl = derive::musl(a);
+    let base = derive::runtime_base(a);
+    let platforms: Vec<PlatformPlan> =
+        derive::app_platforms(raw, a).into_iter().map(|p| PlatformPlan::new(p, musl)).collect();
+    let user = derive::user(a).to_string();
+    let bin_path = derive::bin_path(a);
+    let copy_certs = !base.certs;
+    let copy_tzdata = a.tzdata && !base.tzdata;
+    let mut entrypoint = vec![bin_path.clone()];
+    if a.init {
+        entrypoint.splice(0..0, [TINI_PATH.to_string(), "--".to_string()]);
+    }
+    let pairs = |m: &indexmap::IndexMap<String, String>| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    AppPlan {
+        name: a.name.clone(),
+        ident: derive::ident(&a.name),
+        language: a.language,
+        dockerfile: if several { format!("Dockerfile.{}", a.name) } else { "Dockerfile".to_string() },
+        bin: derive::bin(a).to_string(),
+        bin_path: bin_path.clone(),
+        image: format!("{}/{}", registry.prefix, derive::image_name(a)),
+        image_name: derive::image_name(a).to_string(),
+        platforms_csv: platforms.iter().map(|p| p.oci).collect::<Vec<_>>().join(","),
+        x86_foreign_csv: x86_foreign_csv(&platforms),
+        platforms,
+        builder_image: derive::builder_image(a),
+        runtime: derive::runtime(a),
+        runtime_image: derive::runtime_image(a),
+        runtime_has_shell: base.shell,
+        runtime_has_passwd: base.passwd,
+        copy_certs,
+        copy_tzdata,
+        init: a.init,
+        tini_path: TINI_PATH,
+        entrypoint,
+        stop_signal: a.stop_signal.clone().filter(|s| s != defaults::STOP_SIGNAL),
+        rootfs_summary: rootfs_summary(!a.volumes.is_empty(), copy_certs, copy_tzdata, a.init),
+        home: format!("/home/{user}"),
+        user,
+        uid: derive::uid(a),
+        ports: a.ports.clone(),
+        env: pairs(&a.env),
+        platform_env: derive::platform_env(&a.name),
+        volumes: a.volumes.clone(),
+        args: a.args.clone(),
+        healthcheck: a.healthcheck.as_ref().map(|h| HealthcheckPlan {
+            // The app's own binary is run by its absolute path: images without a shell have no PATH lookup.
+            command: h
+                .command
+                .iter()
+                .enumerate()
+                .map(|(i, w)| if i == 0 && w == derive::bin(a) { bin_path.clone() } else { w.clone() })
+                .collect(),
+            interval: h.interval.clone(),
+            timeout: h.timeout.clone(),
+            start_period: h.start_period.clone(),
+            retries: h.retries,
+        }),
+        smoke_test: a
+            .smoke_test
+            .clone()
+            .unwrap_or_else(|| defaults::SMOKE_TEST.iter().map(|s| s.to_string()).collect()),
+        packages: a.packages.clone(),
+        package_manager: base.package_manager,
+        build_args: pairs(&a.build_args),
+        go: (a.language == Language::Go).then(|| go(a)),
+        rust: (a.language == Language::Rust).then(|| rust(a)),
+        compose_restart: restart_name(a.compose.restart.unwrap_or(defaults::COMPOSE_RESTART)),
+        compose_environment: pairs(&a.compose.environment),
+        emulated_steps: usize::from(!a.packages.is_empty()),
+    }
+}
+
+fn go(a: &RawApp) -> GoPlan {
+    GoPlan {
+        version: derive::go_version(a).to_string(),
+        cgo: a.go.cgo,
+        // v1 is Go's own default: the same binary whether or not it is written.
+        goamd64: a.go.goamd64.clone().filter(|level| level != defaults::GOAMD64),
+        main: a.main.clone().unwrap_or_else(|| defaults::GO_MAIN.to_string()),
+        version_package: a.go.version_package.clone().unwrap_or_else(|| defaults::GO_VERSION_PACKAGE.to_string()),
+        extra_ldflags: a.go.ldflags.clone(),
+        tags: a.go.tags.clone(),
+    }
+}
+
+fn rust(a: &RawApp) -> RustPlan {
+    let musl = derive::musl(a);
+    let profile = derive::rust_profile(a).to_string();
+    // Every word below passed a grammar check (package and profile: Cargo names; features: Cargo features).
+    let common = format!("--locked --profile {profile} --target \"$CARGO_BUILD_TARGET\"");
+    let mut selection = String::new();
+    if let Some(pkg) = &a.package {
+        selection.push_str(&format!(" -p {pkg}"));
+    }
+    if a.rust.no_default_features {
+        selection.push_str(" --no-default-features");
+    }
+    if !a.rust.features.is_empty() {
+        selection.push_str(&format!(" --features {}", a.rust.features.join(",")));
+    }
+    // Without feature flags, the whole workspace's dependencies are cooked, so its apps share that layer.
+    let cook_whole_workspace = !a.rust.no_default_features && a.rust.features.is_empty();
+    let mut cook_flags = if cook_whole_workspace { common.clone() } else { format!("{common}{selection}") };
+    if musl {
+        cook_flags.push_str(" --zigbuild");
+    }
+    RustPlan {
+        cargo: if musl { "cargo zigbuild" } else { "cargo build" },
+        build_flags: format!("{common}{selection}"),
+        cook_flags,
+        cook_whole_workspace,
+        version: derive::rust_version(a).to_string(),
+        package: a.package.clone(),
+        features: a.rust.features.clone(),
+        no_default_features: a.rust.no_default_features,
+        profile_dir: if profile == "dev" { "debug".to_string() } else { profile.clone() },
+        profile,
+        musl,
+        chef: a.rust.cache.unwrap_or(defaults::RUST_CACHE) == RustCache::Chef,
+    }
+}
+
+fn ci(raw: &RawConfig, registry: &RegistryPlan, apps: &[AppPlan], platforms: &[PlatformPlan]) -> CiPlan {
+    let c = &raw.ci;
+    let (default_user, default_password) = if registry.is_docker_hub {
+        ("secrets.DOCKERHUB_USERNAME", "secrets.DOCKERHUB_TOKEN")
+    } else if registry.is_ghcr {
+        ("github.actor", "secrets.GITHUB_TOKEN")
+    } else {
+        ("secrets.REGISTRY_USERNAME", "secrets.REGISTRY_PASSWORD")
+    };
+    let username_expr = c.username_secret.as_ref().map_or(default_user.to_string(), |s| format!("secrets.{s}"));
+    let password_expr = c.password_secret.as_ref().map_or(default_password.to_string(), |s| format!("secrets.{s}"));
+    CiPlan {
+        workflow_path: format!(".github/workflows/{}.yml", c.workflow),
+        default_branch: c.branches.first().cloned().unwrap_or_else(|| defaults::CI_BRANCHES[0].to_string()),
+        branches: c.branches.clone(),
+        tag_pattern: c.tag_pattern.clone(),
+        pull_requests: c.pull_requests,
+        cache: c.cache,
+        needs_packages_write: password_expr == "secrets.GITHUB_TOKEN",
+        username_expr,
+        password_expr,
+        needs_qemu: apps.iter().any(|a| a.emulated_steps > 0),
+        strategy: c.strategy,
+        uses: actions::Uses::new(c.pin_actions),
+        validate: c.validate && raw.output.scripts && raw.output.workflow,
+        validate_qemu_platforms: x86_foreign_csv(platforms),
+        timeout_minutes: c.timeout_minutes,
+        runner: X86_RUNNER,
+        binfmt_image: actions::BINFMT_IMAGE,
+    }
+}
+
+/// The platforms an x86-64 runner cannot run without QEMU, comma-separated.
+fn x86_foreign_csv(platforms: &[PlatformPlan]) -> String {
+    platforms.iter().filter(|p| !p.x86_native).map(|p| p.oci).collect::<Vec<_>>().join(",")
+}
+
+fn restart_name(r: crate::config::RestartPolicy) -> &'static str {
+    use crate::config::RestartPolicy;
+    match r {
+        RestartPolicy::No => "no",
+        RestartPolicy::Always => "always",
+        RestartPolicy::OnFailure => "on-failure",
+        RestartPolicy::UnlessStopped => "unless-stopped",
+    }
+}
+
+/// The config's name as written into every generated file's header comment. It comes from the file system,
+/// not the config, so no grammar check saw it: characters outside `[A-Za-z0-9._/-]` become `_`, so a file name
+/// cannot add lines to a header or put `${{` (which GitHub expands even in comments) into a workflow.
+pub fn header_label(config_file: &str) -> String {
+    config_file.chars().map(|c| if c.is_ascii_alphanumeric() || "._/-".contains(c) { c } else { '_' }).collect()
+}
+
+/// What the `rootfs` stage prepares, in words: `user, home directory and CA certificates`.
+fn rootfs_summary(volumes: bool, certs: bool, tzdata: bool, tini: bool) -> String {
+    let mut parts = vec!["user", "home directory"];
+    for (wanted, part) in
+        [(volumes, "data volumes"), (certs, "CA certificates"), (tzdata, "time zone data"), (tini, "tini")]
+    {
+        if wanted {
+            parts.push(part);
+        }
+    }
+    let last = parts.pop().expect("never empty");
+    format!("{} and {last}", parts.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resolve::rules::testing::config_with_app;
+
+    #[test]
+    fn header_labels_cannot_inject_lines_or_expressions() {
+        assert_eq!(header_label("deploy/multiarch.toml"), "deploy/multiarch.toml");
+        assert_eq!(header_label("a\nRUN x ${{ y }}.toml"), "a_RUN_x_____y___.toml");
+    }
+
+    #[test]
+    fn rootfs_summaries_read_as_a_list() {
+        assert_eq!(rootfs_summary(false, false, false, false), "user and home directory");
+        assert_eq!(
+            rootfs_summary(true, true, false, true),
+            "user, home directory, data volumes, CA certificates and tini"
+        );
+    }
+
+    #[test]
+    fn the_apps_own_binary_in_a_health_check_runs_by_its_path() {
+        let raw = config_with_app("language = \"go\"\nhealthcheck.command = [\"api\", \"health\"]");
+        let plan = plan(&raw, "m.toml");
+        assert_eq!(plan.apps[0].healthcheck.as_ref().unwrap().command, ["/usr/local/bin/api", "health"]);
+    }
+
+    #[test]
+    fn docker_and_go_defaults_written_out_change_nothing() {
+        let implicit = plan(&config_with_app("language = \"go\""), "m.toml");
+        let explicit =
+            plan(&config_with_app("language = \"go\"\ngo.goamd64 = \"v1\"\nstop-signal = \"SIGTERM\""), "m.toml");
+        assert_eq!(format!("{:?}", implicit.apps), format!("{:?}", explicit.apps));
+    }
+
+    #[test]
+    fn cargo_flags_select_the_package_and_features() {
+        let raw = config_with_app("language = \"rust\"\npackage = \"svc\"\nrust.features = [\"a\", \"b\"]");
+        let r = plan(&raw, "m.toml").apps.remove(0).rust.unwrap();
+        assert_eq!(r.build_flags, "--locked --profile release --target \"$CARGO_BUILD_TARGET\" -p svc --features a,b");
+        assert!(!r.cook_whole_workspace);
+    }
+}

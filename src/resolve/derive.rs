@@ -1,0 +1,199 @@
+//! Values that follow from what the user wrote, shared by the rules (which check them) and the builders (which
+//! put them in the plan). Pure functions of the raw config: nothing here reports a problem; a value a rule
+//! refuses never reaches a plan.
+
+use crate::config::defaults;
+use crate::config::{Language, RawApp, RawConfig, RawRegistry, Runtime, RustLibc};
+use crate::images::{self, RuntimeBase};
+use crate::platform::{self, PlatformInfo};
+
+use super::findings::MAX_LIST;
+
+/// Where binaries go inside every image.
+pub const BIN_DIR: &str = "/usr/local/bin";
+/// Where `tini` goes when `init` is set (where Debian's `tini` package puts it).
+pub const TINI_PATH: &str = "/usr/bin/tini";
+
+/// The platforms a list names, in its order: aliases normalised, unknown entries and repeats left out (the
+/// platform rules report those).
+pub fn platforms(list: &[String]) -> Vec<&'static PlatformInfo> {
+    let mut out: Vec<&'static PlatformInfo> = Vec::new();
+    for parsed in list.iter().take(MAX_LIST).filter_map(|s| platform::parse(s).ok()) {
+        if !out.contains(&parsed.info) {
+            out.push(parsed.info);
+        }
+    }
+    out
+}
+
+/// The app's own platform list as written, else the project's.
+pub fn platform_list<'a>(raw: &'a RawConfig, app: &'a RawApp) -> &'a [String] {
+    app.platforms.as_deref().unwrap_or(&raw.project.platforms)
+}
+
+/// The platforms an app builds for.
+pub fn app_platforms(raw: &RawConfig, app: &RawApp) -> Vec<&'static PlatformInfo> {
+    platforms(platform_list(raw, app))
+}
+
+/// A Rust app linked statically against musl.
+pub fn musl(app: &RawApp) -> bool {
+    app.language == Language::Rust && app.rust.libc.unwrap_or(defaults::RUST_LIBC) == RustLibc::Musl
+}
+
+/// A Go app built with cgo.
+pub fn cgo(app: &RawApp) -> bool {
+    app.language == Language::Go && app.go.cgo
+}
+
+/// The binary links glibc dynamically (Rust for gnu, Go with cgo).
+pub fn links_glibc(app: &RawApp) -> bool {
+    (app.language == Language::Rust && !musl(app)) || cgo(app)
+}
+
+pub fn runtime(app: &RawApp) -> Runtime {
+    app.runtime.unwrap_or(defaults::RUNTIME)
+}
+
+/// The runtime family resolved for how the binary links.
+pub fn runtime_base(app: &RawApp) -> RuntimeBase {
+    images::runtime_base(runtime(app), links_glibc(app))
+}
+
+/// The runtime image: the config's, else the family's default; `None` for scratch.
+pub fn runtime_image(app: &RawApp) -> Option<String> {
+    if runtime(app) == Runtime::Scratch {
+        return None;
+    }
+    app.runtime_image.clone().or_else(|| runtime_base(app).image.map(str::to_string))
+}
+
+pub fn go_version(app: &RawApp) -> &str {
+    app.go.version.as_deref().unwrap_or(defaults::GO_VERSION)
+}
+
+pub fn rust_version(app: &RawApp) -> &str {
+    app.rust.version.as_deref().unwrap_or(defaults::RUST_VERSION)
+}
+
+/// The builder image: the config's, else the language's Debian image of the configured version.
+pub fn builder_image(app: &RawApp) -> String {
+    match (&app.builder_image, app.language) {
+        (Some(image), _) => image.clone(),
+        (None, Language::Go) => images::go_builder(go_version(app)),
+        (None, Language::Rust) => images::rust_builder(rust_version(app)),
+    }
+}
+
+pub fn bin(app: &RawApp) -> &str {
+    app.bin.as_deref().unwrap_or(&app.name)
+}
+
+pub fn bin_path(app: &RawApp) -> String {
+    format!("{BIN_DIR}/{}", bin(app))
+}
+
+/// The repository under the registry prefix.
+pub fn image_name(app: &RawApp) -> &str {
+    app.image.as_deref().unwrap_or(&app.name)
+}
+
+/// `host/namespace`, the prefix of every image.
+pub fn registry_prefix(registry: &RawRegistry) -> String {
+    match &registry.namespace {
+        Some(ns) => format!("{}/{ns}", registry.host),
+        None => registry.host.clone(),
+    }
+}
+
+pub fn is_docker_hub(registry: &RawRegistry) -> bool {
+    matches!(registry.host.to_ascii_lowercase().as_str(), "docker.io" | "index.docker.io" | "registry-1.docker.io")
+}
+
+pub fn is_ghcr(registry: &RawRegistry) -> bool {
+    registry.host.eq_ignore_ascii_case("ghcr.io")
+}
+
+/// The image reference without a tag: `docker.io/acme/api`.
+pub fn image(registry: &RawRegistry, app: &RawApp) -> String {
+    format!("{}/{}", registry_prefix(registry), image_name(app))
+}
+
+/// `PIXELZX`, `REALTIME_SVG_BACKEND`: the prefix of the app's make variables and environment variables.
+pub fn ident(name: &str) -> String {
+    name.to_ascii_uppercase().replace('-', "_")
+}
+
+/// The environment variable that holds the image's platform.
+pub fn platform_env(name: &str) -> String {
+    format!("{}_PLATFORM", ident(name))
+}
+
+pub fn user(app: &RawApp) -> &str {
+    app.user.as_deref().unwrap_or(defaults::USER)
+}
+
+pub fn uid(app: &RawApp) -> u32 {
+    app.uid.unwrap_or(defaults::UID)
+}
+
+/// The Rust profile and the directory under `target/<triple>/` its output lands in.
+pub fn rust_profile(app: &RawApp) -> &str {
+    app.rust.profile.as_deref().unwrap_or(defaults::RUST_PROFILE)
+}
+
+/// Build arguments that mkmulti's Dockerfiles declare or BuildKit sets: a user's value would override them.
+pub const RESERVED_BUILD_ARGS: &[&str] =
+    &["VERSION", "COMMIT", "BUILD_DATE", "TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT", "BUILDPLATFORM"];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn app(text: &str) -> RawApp {
+        toml::from_str(&format!("name = \"api\"\n{text}")).unwrap()
+    }
+
+    #[test]
+    fn platforms_skip_unknown_entries_and_repeats() {
+        let list: Vec<String> = ["aarch64", "linux/arm64", "nope", "linux/amd64"].map(String::from).to_vec();
+        let oci: Vec<&str> = platforms(&list).iter().map(|p| p.oci).collect();
+        assert_eq!(oci, ["linux/arm64", "linux/amd64"]);
+    }
+
+    #[test]
+    fn how_a_binary_links() {
+        assert!(links_glibc(&app("language = \"rust\"")));
+        assert!(!links_glibc(&app("language = \"rust\"\nrust.libc = \"musl\"")));
+        assert!(!links_glibc(&app("language = \"go\"")));
+        assert!(links_glibc(&app("language = \"go\"\ngo.cgo = true")));
+    }
+
+    #[test]
+    fn runtime_images_follow_the_family_and_scratch_has_none() {
+        assert_eq!(
+            runtime_image(&app("language = \"go\"")).as_deref(),
+            Some("gcr.io/distroless/static-debian12:nonroot")
+        );
+        assert_eq!(
+            runtime_image(&app("language = \"rust\"")).as_deref(),
+            Some("gcr.io/distroless/cc-debian12:nonroot")
+        );
+        assert_eq!(runtime_image(&app("language = \"go\"\nruntime = \"scratch\"")), None);
+    }
+
+    #[test]
+    fn builder_images_follow_the_language_version() {
+        assert_eq!(builder_image(&app("language = \"go\"\ngo.version = \"1.24\"")), "golang:1.24-bookworm");
+        assert_eq!(builder_image(&app("language = \"rust\"")), format!("rust:{}-bookworm", defaults::RUST_VERSION));
+    }
+
+    #[test]
+    fn names_derived_from_the_app_name() {
+        assert_eq!(ident("realtime-svg-backend"), "REALTIME_SVG_BACKEND");
+        assert_eq!(platform_env("api"), "API_PLATFORM");
+        let registry = RawRegistry { host: "ghcr.io".into(), namespace: Some("acme".into()) };
+        assert_eq!(image(&registry, &app("language = \"go\"")), "ghcr.io/acme/api");
+        assert!(is_ghcr(&registry) && !is_docker_hub(&registry));
+    }
+}

@@ -1,0 +1,105 @@
+//! What the rules report: diagnostics as values, every problem kept so all are reported at once.
+
+use crate::diagnostics::{Diagnostic, KeyPath};
+use crate::grammar::{self, Check};
+
+/// The most entries a list in the config may hold: far above real use, low enough to keep output sane.
+pub const MAX_LIST: usize = 256;
+
+/// The diagnostics found so far, in the order the rules found them.
+#[derive(Debug, Default)]
+pub struct Findings {
+    list: Vec<Diagnostic>,
+}
+
+impl Findings {
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.list.push(diagnostic);
+    }
+
+    pub fn error(&mut self, path: KeyPath, message: impl Into<String>) {
+        self.push(Diagnostic::error(path, message));
+    }
+
+    pub fn error_help(&mut self, path: KeyPath, message: impl Into<String>, help: impl Into<String>) {
+        self.push(Diagnostic::error(path, message).with_help(help));
+    }
+
+    /// Runs a grammar check; on failure reports that the `what` is invalid, with the grammar's wording as help.
+    /// Every value first passes [`grammar::text`] (no control or invisible characters).
+    pub fn check(&mut self, path: &KeyPath, value: &str, what: &str, check: fn(&str) -> Check) -> bool {
+        if let Err(why) = grammar::text(value) {
+            self.error_help(path.clone(), format!("invalid {what} {value:?}"), why);
+            return false;
+        }
+        match check(value) {
+            Ok(()) => true,
+            Err(why) => {
+                self.error_help(path.clone(), format!("invalid {what} {}", quoted(value)), why);
+                false
+            }
+        }
+    }
+
+    /// [`Findings::check`] on every entry of a list of at most [`MAX_LIST`] entries.
+    pub fn check_list(&mut self, path: &KeyPath, values: &[String], what: &str, check: fn(&str) -> Check) {
+        if values.len() > MAX_LIST {
+            self.error(path.clone(), format!("too many entries ({}, at most {MAX_LIST})", values.len()));
+            return;
+        }
+        for (i, value) in values.iter().enumerate() {
+            self.check(&path.index(i), value, what, check);
+        }
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.list.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn into_vec(self) -> Vec<Diagnostic> {
+        self.list
+    }
+
+    #[cfg(test)]
+    pub fn messages(&self) -> Vec<String> {
+        self.list.iter().map(|d| d.message.clone()).collect()
+    }
+}
+
+/// Any value: no grammar beyond [`grammar::text`].
+pub fn any(_: &str) -> Check {
+    Ok(())
+}
+
+/// A value in a message: in backticks, or in double quotes (Rust's escaping) when it holds a backtick itself,
+/// so the value's end is never ambiguous.
+pub fn quoted(v: &str) -> String {
+    if v.contains('`') { format!("{v:?}") } else { format!("`{v}`") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_value_with_a_backtick_is_quoted_with_escapes() {
+        assert_eq!(quoted("a"), "`a`");
+        assert_eq!(quoted("a`b"), "\"a`b\"");
+    }
+
+    #[test]
+    fn control_characters_fail_before_the_grammar() {
+        let mut f = Findings::default();
+        assert!(!f.check(&KeyPath::root().key("k"), "a\u{7}", "name", any));
+        assert!(f.has_errors());
+        assert!(f.messages()[0].starts_with("invalid name \"a\\u{7}\""));
+    }
+
+    #[test]
+    fn overlong_lists_are_one_error() {
+        let mut f = Findings::default();
+        let list = vec!["x".to_string(); MAX_LIST + 1];
+        f.check_list(&KeyPath::root().key("k"), &list, "word", any);
+        assert_eq!(f.messages(), [format!("too many entries ({}, at most {MAX_LIST})", MAX_LIST + 1)]);
+    }
+}

@@ -1,0 +1,36 @@
+//! Pass 2: resolve and validate. Turns a [`RawConfig`] into a [`Plan`].
+//!
+//! Two layers, as a newcomer reads them:
+//! - `rules`: the low layer only checks what the user wrote. Every rule is a small named function, grouped by
+//!   config section (`rules/project.rs`, `rules/apps.rs`, ...), with its own unit tests; findings are values
+//!   and every rule runs, so every problem is reported at once.
+//! - `build`: small builders derive the plan from a config the rules passed, with the defaults of
+//!   `config::defaults`.
+//!
+//! `derive` holds the values both layers need (an app's platforms, its runtime image, its image reference), so a
+//! rule checks exactly what a builder puts in the plan.
+
+mod build;
+mod derive;
+mod findings;
+mod rules;
+
+pub use build::header_label;
+
+use crate::config::RawConfig;
+use crate::diagnostics::Diagnostic;
+use crate::plan::Plan;
+
+/// The result of resolving: a plan when no error was found, and every diagnostic either way.
+pub struct Planned {
+    pub plan: Option<Plan>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Resolves and validates a raw config. `config_file` is the name used in generated headers.
+pub fn plan(raw: &RawConfig, config_file: &str) -> Planned {
+    let mut findings = findings::Findings::default();
+    rules::check(raw, &mut findings);
+    let plan = (!findings.has_errors()).then(|| build::plan(raw, config_file));
+    Planned { plan, diagnostics: findings.into_vec() }
+}

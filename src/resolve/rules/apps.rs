@@ -1,0 +1,365 @@
+//! Rules for each `[[app]]` table's own keys (names, runtime, user, ports, variables, volumes, health check,
+//! packages), and for the apps taken together (how many, names and images that must differ).
+
+use indexmap::IndexMap;
+
+use crate::config::{Language, RawApp, RawConfig, Runtime};
+use crate::diagnostics::KeyPath;
+use crate::grammar;
+use crate::resolve::derive;
+use crate::resolve::findings::{Findings, any};
+
+use super::{MAX_APPS, values};
+
+/// At least one app, at most [`MAX_APPS`].
+pub fn count(raw: &RawConfig, f: &mut Findings) {
+    let path = KeyPath::root().key("app");
+    if raw.app.is_empty() {
+        f.error_help(path.clone(), "no apps: nothing to build", "add an `[[app]]` table with `name` and `language`");
+    }
+    if raw.app.len() > MAX_APPS {
+        f.error(path, format!("too many apps ({}, at most {MAX_APPS})", raw.app.len()));
+    }
+}
+
+/// The app name, and `bin` and `image`, which default to it: a bad name is reported once, not again under each.
+pub fn names(p: &KeyPath, app: &RawApp, f: &mut Findings) {
+    let name_ok = f.check(&p.key("name"), &app.name, "app name", grammar::name);
+    if app.bin.is_some() || name_ok {
+        f.check(&p.key("bin"), derive::bin(app), "binary name", grammar::binary);
+    }
+    if app.image.is_some() || name_ok {
+        f.check(&p.key("image"), derive::image_name(app), "image name", grammar::repository_path);
+    }
+}
+
+/// Keys of the other language are mistakes, not silently ignored settings.
+pub fn language_keys(p: &KeyPath, app: &RawApp, f: &mut Findings) {
+    let (wrong, keys): (&str, [(&str, bool); 2]) = match app.language {
+        Language::Go => ("rust", [("package", app.package.is_some()), ("rust", !app.rust.is_empty())]),
+        Language::Rust => ("go", [("main", app.main.is_some()), ("go", !app.go.is_empty())]),
+    };
+    for (key, set) in keys {
+        if set {
+            f.error_help(
+                p.key(key),
+                format!("`{key}` is a {wrong} setting, but this app's language is not {wrong}"),
+                "remove it, or fix `language`",
+            );
+        }
+    }
+}
+
+/// `runtime-image` is a reference, and means nothing with `runtime = "scratch"`.
+pub fn runtime_image(p: &KeyPath, app: &RawApp, f: &mut Findings) {
+    let Some(image) = &app.runtime_image else { return };
+    if derive::runtime(app) == Runtime::Scratch {
+        f.error_help(
+            p.key("runtime-image"),
+            format!("`runtime-image = \"{image}\"` conflicts with `runtime = \"scratch\"`"),
+            "remove one of the two",
+        );
+    } else {
+        f.check(&p.key("runtime-image"), image, "image reference", grammar::image_reference);
+    }
+}
+
+/// A binary that links glibc needs a runtime that has it.
+pub fn runtime_links(p: &KeyPath, app: &RawApp, f: &mut Findings) {
+    if !derive::links_glibc(app) || derive::runtime_base(app).glibc {
+        return;
+    }
+    let (what, fix) = if derive::cgo(app) {
+        ("a Go binary built with cgo links glibc: it", "set `go.cgo = false` for a static binary, or use")
+    } else {
+        ("a Rust binary built for glibc", "set `rust.libc = \"musl\"` for a static binary, or use")
+    };
+    f.error_help(
+        p.key("runtime"),
+        format!("{what} cannot run on `{}`, which has no glibc", runtime_name(derive::runtime(app))),
+        format!("{fix} `runtime = \"distroless\"` or `\"debian-slim\"`"),
+    );
+}
+
+pub fn builder_image(p: &KeyPath, app: &RawApp, f: &mut Findings) {
+    if let Some(image) = &app.builder_image {
+        f.check(&p.key("builder-image"), image, "image reference", grammar::image_reference);
+    }
+}
+
+/// The user's name, and a uid that is not root's.
+pub fn user(p: &KeyPath, app: &RawApp, f: &mut Findings) {
+    f.check(&p.key("user"), derive::user(app), "user name", grammar::user);
+    if derive::uid(app) == 0 {
+        f.error_help(p.key("uid"), "uid 0 is root", "pick a non-zero id, e.g. 10001");
+    }
+}
+
+/// Ports are 1 to 65535 (TOML's type check keeps them below 65536), each listed once.
+pub fn ports(p: &KeyPath, app: &RawApp, f: &mut Findings) {
+    for (i, port) in app.ports.iter().enumerate() {
+        if *port == 0 {
+            f.error(p.key("ports").index(i), "port 0 is not a port");
+        } else if app.ports[..i].contains(port) {
+            f.error(p.key("ports").index(i), format!("port {port} is listed twice"));
+        }
+    }
+}
+
+/// `env`, `build-args` and `compose.environment`; none may set what mkmulti or BuildKit sets.
+pub fn environment(p: &KeyPath, app: &RawApp, f: &mut Findings) {
+    values::vars(&p.key("env"), &app.env, "environment variable", f);
+    let platform_env = derive::platform_env(&app.name);
+    if app.env.contains_key(&platform_env) {
+        f.error_help(
+            p.key("env").key(&platform_env),
+            format!("`{platform_env}` is set by mkmulti"),
+            "it holds the image's platform; remove it",
+        );
+    }
+    values::vars(&p.key("build-args"), &app.build_args, "build argument", f);
+    reserved_build_args(p, &app.build_args, f);
+    values::vars(&p.key("compose").key("environment"), &app.compose.environment, "environment variable", f);
+}
+
+fn reserved_build_args(p: &KeyPath, build_args: &IndexMap<String, String>, f: &mut Findings) {
+    for reserved in derive::RESERVED_BUILD_ARGS {
+        if build_args.contains_key(*reserved) {
+            f.error_help(
+                p.key("build-args").key(reserved),
+                format!("`{reserved}` is set by mkmulti or BuildKit"),
+                "remove it",
+            );
+        }
+    }
+}
+
+/// Volumes are absolute container paths, each listed once.
+pub fn volumes(p: &KeyPath, app: &RawApp, f: &mut Findings) {
+    f.check_list(&p.key("volumes"), &app.volumes, "container path", grammar::container_path);
+    for (i, v) in app.volumes.iter().enumerate() {
+        if app.volumes[..i].contains(v) {
+            f.error_help(
+                p.key("volumes").index(i),
+                format!("volume `{v}` is listed twice"),
+                "remove the duplicate: compose refuses two volumes mounted at one path",
+            );
+        }
+    }
+}
+
+/// The health check: a command the runtime can run, Docker durations, a sane retry count.
+pub fn healthcheck(p: &KeyPath, app: &RawApp, f: &mut Findings) {
+    let Some(h) = &app.healthcheck else { return };
+    let hp = p.key("healthcheck");
+    if h.command.is_empty() {
+        f.error(hp.key("command"), "the health check command is empty");
+    }
+    f.check_list(&hp.key("command"), &h.command, "command word", any);
+    f.check(&hp.key("interval"), &h.interval, "duration", grammar::duration);
+    f.check(&hp.key("timeout"), &h.timeout, "duration", grammar::duration);
+    f.check(&hp.key("start-period"), &h.start_period, "duration", grammar::duration);
+    if !(1..=100).contains(&h.retries) {
+        f.error_help(
+            hp.key("retries"),
+            format!("{} retries is outside 1 to 100", h.retries),
+            "Docker marks the container unhealthy after this many failed checks in a row; 3 is usual",
+        );
+    }
+    let Some(first) = h.command.first() else { return };
+    let bin = derive::bin(app);
+    let shell = matches!(first.rsplit('/').next(), Some("sh" | "bash" | "ash" | "dash" | "busybox"));
+    let runtime = runtime_name(derive::runtime(app));
+    if first != bin && !derive::runtime_base(app).shell && (shell || !first.starts_with('/')) {
+        f.error_help(
+            hp.key("command").index(0),
+            if shell {
+                format!("`{first}`: a `{runtime}` image has no shell")
+            } else {
+                format!("`{first}` is not on a `{runtime}` image")
+            },
+            format!(
+                "start the command with the app's binary (`{bin}`), e.g. a `healthcheck` subcommand, or use a \
+                 runtime with a shell (`alpine`, `debian-slim`)"
+            ),
+        );
+    }
+}
+
+/// Runtime packages: Debian or Alpine names, on a runtime that has a package manager.
+pub fn packages(p: &KeyPath, app: &RawApp, f: &mut Findings) {
+    f.check_list(&p.key("packages"), &app.packages, "package name", grammar::package);
+    if !app.packages.is_empty() && derive::runtime_base(app).package_manager.is_none() {
+        f.error_help(
+            p.key("packages"),
+            format!("`{}` has no package manager to install packages with", runtime_name(derive::runtime(app))),
+            "use `runtime = \"alpine\"` or `\"debian-slim\"`, or drop the packages",
+        );
+    }
+}
+
+pub fn stop_signal(p: &KeyPath, app: &RawApp, f: &mut Findings) {
+    if let Some(signal) = &app.stop_signal {
+        f.check(&p.key("stop-signal"), signal, "signal", grammar::signal);
+    }
+}
+
+/// Names, images and make-variable prefixes differ between apps. One error per clash: a repeated name also
+/// repeats the image and prefix derived from it, so those are compared only among apps whose names differ.
+pub fn unique(raw: &RawConfig, f: &mut Findings) {
+    let apps = &raw.app[..raw.app.len().min(MAX_APPS)];
+    let why = "app names must differ: each is a make target and a compose service";
+    let repeated = first_repeats(apps, &[], |a| a.name.clone(), "name", why, f);
+    let image = |a: &RawApp| derive::image(&raw.registry, a);
+    first_repeats(apps, &repeated, image, "image", "two apps would push to the same image", f);
+    let why = "these names collide once `-` becomes `_` in make variables";
+    first_repeats(apps, &repeated, |a| derive::ident(&a.name), "name", why, f);
+}
+
+/// Reports every app (not in `skip`) whose `key` repeats an earlier one's; returns the indices reported.
+fn first_repeats(
+    apps: &[RawApp],
+    skip: &[usize],
+    key: impl Fn(&RawApp) -> String,
+    field: &str,
+    why: &str,
+    f: &mut Findings,
+) -> Vec<usize> {
+    let mut seen: IndexMap<String, usize> = IndexMap::new();
+    let mut repeated = Vec::new();
+    for (i, app) in apps.iter().enumerate().filter(|(i, _)| !skip.contains(i)) {
+        let k = key(app);
+        if let Some(first) = seen.get(&k) {
+            let path = KeyPath::root().key("app").index(i).key(field);
+            f.error_help(path, format!("`{k}` is used twice (first by app[{first}])"), why);
+            repeated.push(i);
+        } else {
+            seen.insert(k, i);
+        }
+    }
+    repeated
+}
+
+/// The runtime's name as written in the config.
+pub fn runtime_name(r: Runtime) -> &'static str {
+    match r {
+        Runtime::Scratch => "scratch",
+        Runtime::Distroless => "distroless",
+        Runtime::DistrolessStatic => "distroless-static",
+        Runtime::DistrolessCc => "distroless-cc",
+        Runtime::Alpine => "alpine",
+        Runtime::DebianSlim => "debian-slim",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resolve::rules::testing::{app0, config, config_with_app, found};
+
+    fn on_app(rule: fn(&KeyPath, &RawApp, &mut Findings)) -> impl Fn(&RawConfig, &mut Findings) {
+        move |raw, f| rule(&app0(), &raw.app[0], f)
+    }
+
+    #[test]
+    fn no_apps_is_an_error() {
+        assert_eq!(found(&config(""), count), ["no apps: nothing to build"]);
+    }
+
+    #[test]
+    fn a_bad_name_is_reported_once_not_again_as_bin_and_image() {
+        let raw = config_with_app("language = \"go\"");
+        let mut raw = raw;
+        raw.app[0].name = "Bad Name".into();
+        assert_eq!(found(&raw, on_app(names)), ["invalid app name `Bad Name`"]);
+        raw.app[0].bin = Some("bad bin".into());
+        assert_eq!(found(&raw, on_app(names)).len(), 2);
+    }
+
+    #[test]
+    fn keys_of_the_other_language_are_refused() {
+        let raw = config_with_app("language = \"go\"\nrust.profile = \"dev\"\npackage = \"x\"");
+        assert_eq!(found(&raw, on_app(language_keys)).len(), 2);
+        let raw = config_with_app("language = \"rust\"\nmain = \"./cmd/x\"");
+        assert_eq!(found(&raw, on_app(language_keys)), ["`main` is a go setting, but this app's language is not go"]);
+    }
+
+    #[test]
+    fn scratch_takes_no_runtime_image() {
+        let raw = config_with_app("language = \"go\"\nruntime = \"scratch\"\nruntime-image = \"alpine:3\"");
+        assert_eq!(found(&raw, on_app(runtime_image)).len(), 1);
+    }
+
+    #[test]
+    fn glibc_binaries_need_a_glibc_runtime() {
+        let raw = config_with_app("language = \"rust\"\nruntime = \"alpine\"");
+        assert_eq!(found(&raw, on_app(runtime_links)).len(), 1);
+        let raw = config_with_app("language = \"rust\"\nruntime = \"debian-slim\"");
+        assert!(found(&raw, on_app(runtime_links)).is_empty());
+        let raw = config_with_app("language = \"go\"\nruntime = \"alpine\"");
+        assert!(found(&raw, on_app(runtime_links)).is_empty(), "static Go runs anywhere");
+    }
+
+    #[test]
+    fn uid_zero_is_root() {
+        let raw = config_with_app("language = \"go\"\nuid = 0");
+        assert_eq!(found(&raw, on_app(user)), ["uid 0 is root"]);
+        let raw = config_with_app("language = \"go\"\nuid = 1");
+        assert!(found(&raw, on_app(user)).is_empty());
+    }
+
+    #[test]
+    fn ports_are_nonzero_and_listed_once() {
+        let raw = config_with_app("language = \"go\"\nports = [0, 80, 80]");
+        assert_eq!(found(&raw, on_app(ports)), ["port 0 is not a port", "port 80 is listed twice"]);
+    }
+
+    #[test]
+    fn variables_mkmulti_sets_are_refused() {
+        let raw = config_with_app("language = \"go\"\nenv.API_PLATFORM = \"x\"\nbuild-args.VERSION = \"1\"");
+        assert_eq!(
+            found(&raw, on_app(environment)),
+            ["`API_PLATFORM` is set by mkmulti", "`VERSION` is set by mkmulti or BuildKit"]
+        );
+    }
+
+    #[test]
+    fn volumes_are_listed_once() {
+        let raw = config_with_app("language = \"go\"\nvolumes = [\"/data\", \"/data\"]");
+        assert_eq!(found(&raw, on_app(volumes)), ["volume `/data` is listed twice"]);
+    }
+
+    #[test]
+    fn health_checks_on_images_without_a_shell_start_with_the_binary() {
+        let raw = config_with_app("language = \"go\"\nhealthcheck.command = [\"sh\", \"-c\", \"true\"]");
+        assert_eq!(found(&raw, on_app(healthcheck)), ["`sh`: a `distroless` image has no shell"]);
+        let raw = config_with_app("language = \"go\"\nhealthcheck.command = [\"api\", \"health\"]");
+        assert!(found(&raw, on_app(healthcheck)).is_empty());
+        let raw = config_with_app(
+            "language = \"go\"\nruntime = \"alpine\"\nhealthcheck.command = [\"wget\", \"-q\", \"localhost\"]",
+        );
+        assert!(found(&raw, on_app(healthcheck)).is_empty(), "alpine has a shell and a PATH");
+        let raw = config_with_app("language = \"go\"\nhealthcheck = { command = [\"api\"], retries = 0 }");
+        assert_eq!(found(&raw, on_app(healthcheck)), ["0 retries is outside 1 to 100"]);
+    }
+
+    #[test]
+    fn packages_need_a_package_manager() {
+        let raw = config_with_app("language = \"go\"\npackages = [\"curl\"]");
+        assert_eq!(found(&raw, on_app(packages)), ["`distroless` has no package manager to install packages with"]);
+        let raw = config_with_app("language = \"go\"\nruntime = \"alpine\"\npackages = [\"curl\"]");
+        assert!(found(&raw, on_app(packages)).is_empty());
+    }
+
+    #[test]
+    fn names_images_and_prefixes_differ_with_one_error_per_clash() {
+        let raw = config("[[app]]\nname = \"a\"\nlanguage = \"go\"\n[[app]]\nname = \"a\"\nlanguage = \"go\"\n");
+        assert_eq!(found(&raw, unique), ["`a` is used twice (first by app[0])"]);
+        let raw = config(
+            "[[app]]\nname = \"a-b\"\nlanguage = \"go\"\n[[app]]\nname = \"a\"\nlanguage = \"go\"\nimage = \"a-b\"\n[[app]]\nname = \"a_b\"\nlanguage = \"go\"\n",
+        );
+        let found = found(&raw, unique);
+        assert!(found.contains(&"`docker.io/acme/a-b` is used twice (first by app[0])".to_string()), "{found:?}");
+        assert!(found.contains(&"`A_B` is used twice (first by app[0])".to_string()), "{found:?}");
+    }
+}

@@ -1,0 +1,92 @@
+//! Rules for the top of the file: `mkmulti-version`, `[project]` and `[registry]`.
+
+use crate::config::RawConfig;
+use crate::diagnostics::KeyPath;
+use crate::grammar;
+use crate::plan::MKMULTI_VERSION;
+use crate::resolve::derive;
+use crate::resolve::findings::{Findings, any};
+
+/// `mkmulti-version` is `MAJOR.MINOR` and not newer than this mkmulti.
+pub fn mkmulti_version(raw: &RawConfig, f: &mut Findings) {
+    let Some(v) = &raw.mkmulti_version else { return };
+    let path = KeyPath::root().key("mkmulti-version");
+    if !f.check(&path, v, "mkmulti-version", grammar::version) {
+        return;
+    }
+    let parse = |s: &str| -> Vec<u64> { s.split('.').take(2).map(|n| n.parse().unwrap_or(u64::MAX)).collect() };
+    if parse(v) > parse(MKMULTI_VERSION) {
+        f.error_help(
+            path,
+            format!("this file is for mkmulti {v}, newer than this mkmulti ({MKMULTI_VERSION})"),
+            "upgrade mkmulti, or lower `mkmulti-version` if you know the file needs nothing newer",
+        );
+    }
+}
+
+/// `[project]`: the name, and the label values' grammars.
+pub fn project(raw: &RawConfig, f: &mut Findings) {
+    let p = KeyPath::root().key("project");
+    let r = &raw.project;
+    f.check(&p.key("name"), &r.name, "project name", grammar::name);
+    if let Some(d) = &r.description {
+        f.check(&p.key("description"), d, "description", any);
+    }
+    if let Some(s) = &r.source {
+        f.check(&p.key("source"), s, "source URL", grammar::https_url);
+    }
+    if let Some(l) = &r.license {
+        f.check(&p.key("license"), l, "license", grammar::spdx);
+    }
+}
+
+/// `[registry]`: host and namespace grammars; Docker Hub takes no image at its root.
+pub fn registry(raw: &RawConfig, f: &mut Findings) {
+    let p = KeyPath::root().key("registry");
+    let r = &raw.registry;
+    f.check(&p.key("host"), &r.host, "registry host", grammar::registry_host);
+    if let Some(ns) = &r.namespace {
+        f.check(&p.key("namespace"), ns, "registry namespace", grammar::repository_path);
+    }
+    if derive::is_docker_hub(r) && r.namespace.is_none() {
+        f.error_help(
+            p.key("host"),
+            "Docker Hub (the default registry) needs a namespace to push to",
+            "set `registry.namespace` to your Docker Hub user or organisation",
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resolve::rules::testing::{config, found};
+
+    #[test]
+    fn a_newer_file_is_refused_and_the_same_version_accepted() {
+        let mut raw = config("");
+        raw.mkmulti_version = Some("99.0".into());
+        assert_eq!(found(&raw, mkmulti_version).len(), 1);
+        raw.mkmulti_version = Some(MKMULTI_VERSION.split('.').take(2).collect::<Vec<_>>().join("."));
+        assert!(found(&raw, mkmulti_version).is_empty());
+        raw.mkmulti_version = Some("one".into());
+        assert_eq!(found(&raw, mkmulti_version), ["invalid mkmulti-version `one`"]);
+    }
+
+    #[test]
+    fn project_labels_follow_their_grammars() {
+        let mut raw = config("");
+        raw.project.source = Some("http://example.com".into());
+        raw.project.license = Some("MIT OR".into());
+        assert_eq!(found(&raw, project), ["invalid source URL `http://example.com`", "invalid license `MIT OR`"]);
+    }
+
+    #[test]
+    fn docker_hub_needs_a_namespace_other_registries_do_not() {
+        let mut raw = config("");
+        raw.registry.namespace = None;
+        assert_eq!(found(&raw, registry), ["Docker Hub (the default registry) needs a namespace to push to"]);
+        raw.registry.host = "registry.example.com:5000".into();
+        assert!(found(&raw, registry).is_empty());
+    }
+}
