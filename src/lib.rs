@@ -21,6 +21,7 @@ pub mod render;
 pub mod resolve;
 pub mod schema;
 pub mod suggest;
+pub mod toml_fmt;
 pub mod write;
 
 use std::path::Path;

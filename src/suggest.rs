@@ -7,6 +7,8 @@ use std::sync::LazyLock;
 
 use serde_json::Value;
 
+use crate::schema::resolve;
+
 /// The known word closest to `input`, if it is close enough to be a plausible typo. A word that differs only in
 /// case (`Go` for `go`) is the closest of all.
 pub fn closest<'a>(input: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
@@ -32,37 +34,18 @@ struct Table {
 }
 
 static TABLES: LazyLock<Vec<Table>> = LazyLock::new(|| {
-    let schema = serde_json::to_value(schemars::schema_for!(crate::config::RawConfig))
-        .expect("the schema of the config types serialises");
     let mut out = Vec::new();
-    collect(&schema, &schema, String::new(), &mut out);
+    collect(crate::schema::value(), String::new(), &mut out);
     out
 });
 
-/// Follows `$ref`, `anyOf` with `null` (an `Option`) and `items` (an array of tables) to the schema node that
-/// describes the value.
-fn resolve<'s>(root: &'s Value, node: &'s Value) -> &'s Value {
-    if let Some(name) = node.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/$defs/")) {
-        return resolve(root, &root["$defs"][name]);
-    }
-    if let Some(options) = node.get("anyOf").and_then(Value::as_array) {
-        if let Some(some) = options.iter().find(|o| o.get("type").and_then(Value::as_str) != Some("null")) {
-            return resolve(root, some);
-        }
-    }
-    match node.get("items") {
-        Some(items) if items.get("$ref").is_some() => resolve(root, items),
-        _ => node,
-    }
-}
-
-fn collect(root: &Value, node: &Value, path: String, out: &mut Vec<Table>) {
-    let node = resolve(root, node);
+fn collect(node: &'static Value, path: String, out: &mut Vec<Table>) {
+    let node = resolve(node);
     let Some(properties) = node.get("properties").and_then(Value::as_object) else { return };
     let mut table = Table { path: path.clone(), keys: Vec::new(), values: Vec::new(), integer_arrays: Vec::new() };
     for (key, property) in properties {
         table.keys.push(key.clone());
-        let resolved = resolve(root, property);
+        let resolved = resolve(property);
         if let Some(options) = resolved.get("oneOf").and_then(Value::as_array) {
             let consts = options.iter().filter_map(|o| o.get("const").and_then(Value::as_str));
             table.values.push((key.clone(), consts.map(str::to_string).collect()));
@@ -74,7 +57,7 @@ fn collect(root: &Value, node: &Value, path: String, out: &mut Vec<Table>) {
     out.push(table);
     for (key, property) in properties {
         let child = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
-        collect(root, property, child, out);
+        collect(property, child, out);
     }
 }
 

@@ -2,6 +2,7 @@
 //!
 //! - `snapshots`: every generated file of every example, reviewed with `cargo insta review`;
 //! - `schema`: the checked-in JSON schema is current and every example validates against it;
+//! - `defaults`: every default once: the schema, the plan, the `init` scaffold and the README agree;
 //! - `cli`: the real binary: `generate`, `check`, `init`, `schema`, exit codes and error output;
 //! - `doctor`: the real binary against a stub `docker`: report lines, fixes and exit codes;
 //! - `invalid`: every config in `fixtures/invalid/` fails with the snapshotted diagnostics;
@@ -12,6 +13,7 @@
 //!   any field are refused or leave every file's structure unchanged.
 
 mod cli;
+mod defaults;
 mod doctor;
 mod invalid;
 mod makefile;

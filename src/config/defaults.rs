@@ -83,13 +83,13 @@ pub const DERIVED: &[(&str, &str)] = &[
 
 /// Keys that are simply not set when absent, and what that means.
 pub const UNSET: &[(&str, &str)] = &[
-    ("mkmulti-version", "none: any mkmulti reads the file"),
-    ("project.description", "none: no description label"),
-    ("project.source", "none: no source label"),
-    ("project.license", "none: no licenses label"),
-    ("registry.namespace", "none: images at the registry's root (Docker Hub needs one)"),
-    ("app.package", "none: the root package"),
-    ("app.healthcheck", "none: no health check"),
+    ("mkmulti-version", "none, any mkmulti reads the file"),
+    ("project.description", "none, no description label"),
+    ("project.source", "none, no source label"),
+    ("project.license", "none, no licenses label"),
+    ("registry.namespace", "none, images at the registry's root; Docker Hub needs one"),
+    ("app.package", "none, the root package"),
+    ("app.healthcheck", "none, no health check"),
 ];
 
 /// The default in words for a key without a constant default (see [`DERIVED`] and [`UNSET`]).

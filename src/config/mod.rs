@@ -59,13 +59,16 @@ pub struct RawProject {
     pub name: String,
 
     /// One-line description, used for the `org.opencontainers.image.description` label.
+    #[schemars(example = &"What the images do, in one line")]
     pub description: Option<String>,
 
     /// URL of the source repository, used for the `org.opencontainers.image.source` label.
     /// Example: `"https://github.com/example/pixelzx"`.
+    #[schemars(example = &"https://github.com/example/pixelzx")]
     pub source: Option<String>,
 
     /// SPDX license expression, used for the `org.opencontainers.image.licenses` label. Example: `"MIT"`.
+    #[schemars(example = &"MIT")]
     pub license: Option<String>,
 
     /// Target platforms for every app, as `os/arch[/variant]`. Aliases such as `aarch64`, `x86_64` or `armhf`
@@ -84,6 +87,7 @@ pub struct RawRegistry {
 
     /// Path under the host, usually a user or organisation: `"yuchanshin"`, `"my-org/team"`. Leave it out for
     /// a registry that takes images at its root.
+    #[schemars(example = &"your-user-or-org")]
     pub namespace: Option<String>,
 }
 
@@ -133,6 +137,7 @@ pub struct RawApp {
 
     /// Rust: the Cargo package that holds the binary (`cargo build -p`), for workspaces. Default: none, the
     /// root package.
+    #[schemars(example = &"backend")]
     pub package: Option<String>,
 
     /// Name of the binary to build and run. Default: the app name.
@@ -236,6 +241,7 @@ pub struct RawHealthcheck {
     /// Command in exec form. A first word equal to the app's binary name runs the app's binary, so
     /// `["pixelzx", "version"]` works on images without a shell.
     #[schemars(length(min = 1))]
+    #[schemars(example = &["app", "healthcheck"])]
     pub command: Vec<String>,
 
     /// Time between checks, as a Docker duration. Default `"30s"`.

@@ -14,6 +14,31 @@ pub enum Language {
     Rust,
 }
 
+impl Language {
+    /// The `[[app]]` keys only this language reads; the other language's are errors.
+    pub fn own_keys(self) -> &'static [&'static str] {
+        match self {
+            Language::Go => &["main", "go"],
+            Language::Rust => &["package", "rust"],
+        }
+    }
+
+    /// The language whose keys are errors in an app of this one.
+    pub fn other(self) -> Language {
+        match self {
+            Language::Go => Language::Rust,
+            Language::Rust => Language::Go,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Language::Go => "go",
+            Language::Rust => "rust",
+        }
+    }
+}
+
 /// The runtime base image family.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]

@@ -2,10 +2,9 @@
 //! for it.
 //!
 //! Detection reads manifests (`go.mod`, `Cargo.toml`, `rust-toolchain[.toml]`) and directory listings, and only
-//! the `package` clause of Go files; it never runs `go` or `cargo`. The scaffold is rendered from
-//! `templates/init.toml.j2`: only the keys that must be set are active, every other key is written out
-//! commented with its default, and every string taken from the project goes through the `toml_str` filter so
-//! an odd directory or package name can never produce invalid TOML.
+//! the `package` clause of Go files; it never runs `go` or `cargo`. The scaffold is generated from the schema
+//! (`scaffold`): only the keys that were detected or must be set are active, every other key is written out
+//! commented with its default.
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -14,22 +13,20 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::config::{Language, RawCi, RawOutput, RawRegistry, RawTags, Runtime};
-use crate::images;
+use crate::config::Language;
 
 mod go;
 mod rust;
+mod scaffold;
+
+pub use crate::toml_fmt::toml_str;
+pub use scaffold::render;
 
 use go::detect_go;
 use rust::detect_rust;
 
 /// The file `init` writes into the project directory.
 pub const CONFIG_FILE: &str = "multiarch.toml";
-
-const TEMPLATE_INIT: &str = include_str!("../../templates/init.toml.j2");
-
-/// `MAJOR.MINOR` of this mkmulti, written as `mkmulti-version`.
-const MKMULTI_VERSION: &str = concat!(env!("CARGO_PKG_VERSION_MAJOR"), ".", env!("CARGO_PKG_VERSION_MINOR"));
 
 /// The longest project or app name the name grammar allows.
 const MAX_NAME_LEN: usize = 63;
@@ -186,94 +183,6 @@ pub fn detect(dir: &Path, lang: Option<LangChoice>) -> Result<DetectedProject, I
     }
 }
 
-/// Renders the scaffold `multiarch.toml` for a detected project.
-pub fn render(project: &DetectedProject) -> String {
-    let mut env = minijinja::Environment::new();
-    env.set_syntax(
-        minijinja::syntax::SyntaxConfig::builder()
-            .trim_blocks(true)
-            .lstrip_blocks(true)
-            .keep_trailing_newline(true)
-            .build()
-            .expect("the default delimiters are valid"),
-    );
-    env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
-    env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
-    env.add_filter("toml_str", |s: &str| toml_str(s));
-    env.add_filter("toml_str_list", |items: Vec<String>| toml_str_list(&items));
-    // minijinja prints booleans the Python way (`True`); TOML wants `true`.
-    env.add_filter("toml_bool", |b: bool| b.to_string());
-    // The template is embedded and covered by the tests below: a failure here is a bug, not a user error.
-    env.add_template("init.toml.j2", TEMPLATE_INIT).expect("templates/init.toml.j2 is valid");
-    let ctx = Context {
-        mkmulti_version: MKMULTI_VERSION,
-        project,
-        default_platforms: crate::config::defaults::PLATFORMS,
-        default_runtime_image: images::runtime_base(Runtime::Distroless, project.language == Language::Rust)
-            .image
-            .unwrap_or_default(),
-        default_builder_image: match project.language {
-            Language::Go => {
-                images::go_builder(project.go_version.as_deref().unwrap_or(crate::config::defaults::GO_VERSION))
-            }
-            Language::Rust => {
-                images::rust_builder(project.rust_version.as_deref().unwrap_or(crate::config::defaults::RUST_VERSION))
-            }
-        },
-        default_go_version: crate::config::defaults::GO_VERSION,
-        default_rust_version: crate::config::defaults::RUST_VERSION,
-        registry: RawRegistry::default(),
-        tags: RawTags::default(),
-        ci: RawCi::default(),
-        output: RawOutput::default(),
-    };
-    env.get_template("init.toml.j2")
-        .and_then(|t| t.render(minijinja::value::Serde(&ctx)))
-        .expect("templates/init.toml.j2 renders every detected project")
-}
-
-/// What the template sees. Defaults come from the config types, so the comments never drift from them.
-#[derive(Serialize)]
-struct Context<'a> {
-    mkmulti_version: &'static str,
-    project: &'a DetectedProject,
-    default_platforms: &'static [&'static str],
-    /// The image of the default runtime family, distroless, for this language.
-    default_runtime_image: &'static str,
-    default_builder_image: String,
-    default_go_version: &'static str,
-    default_rust_version: &'static str,
-    registry: RawRegistry,
-    tags: RawTags,
-    ci: RawCi,
-    output: RawOutput,
-}
-
-/// `s` as a TOML basic string: always one line, whatever it holds, so it is also safe inside a comment.
-pub fn toml_str(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(c))),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// A TOML array of basic strings on one line.
-fn toml_str_list(items: &[String]) -> String {
-    let items: Vec<String> = items.iter().map(|s| toml_str(s)).collect();
-    format!("[{}]", items.join(", "))
-}
-
 /// Turns any text into the name grammar `^[a-z0-9]+(-[a-z0-9]+)*$` (at most 63 characters): lowercase,
 /// every other character a `-`, dashes collapsed and trimmed. Text with no letter or digit becomes `app`.
 pub fn sanitize_name(raw: &str) -> String {
@@ -368,7 +277,7 @@ mod tests {
     use super::go::module_base;
     use super::rust::wildcard_match;
     use super::*;
-    use crate::config::RawConfig;
+    use crate::config::{RawCi, RawConfig, RawOutput, RawTags};
 
     fn write(root: &Path, rel: &str, contents: &str) {
         let path = root.join(rel);
@@ -767,7 +676,6 @@ mod tests {
             let table: toml::Table = format!("k = {quoted}").parse().unwrap_or_else(|e| panic!("{quoted}: {e}"));
             assert_eq!(table["k"].as_str(), Some(s));
         }
-        assert_eq!(toml_str_list(&["a".into(), "b\"".into()]), r#"["a", "b\""]"#);
     }
 
     #[test]

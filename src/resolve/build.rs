@@ -23,7 +23,7 @@ pub fn plan(raw: &RawConfig, config_file: &str) -> Plan {
     let several = raw.app.len() > 1;
     let apps: Vec<AppPlan> = raw.app.iter().take(MAX_APPS).map(|a| app(raw, a, &registry, several)).collect();
     let platforms = union_of_platforms(&apps);
-    let ci = ci(raw, &registry, &apps, &platforms);
+    let ci = ci(raw, &apps, &platforms);
     let (t, o) = (&raw.tags, &raw.output);
     Plan {
         mkmulti_version: crate::plan::MKMULTI_VERSION,
@@ -200,15 +200,9 @@ fn rust(a: &RawApp) -> RustPlan {
     }
 }
 
-fn ci(raw: &RawConfig, registry: &RegistryPlan, apps: &[AppPlan], platforms: &[PlatformPlan]) -> CiPlan {
+fn ci(raw: &RawConfig, apps: &[AppPlan], platforms: &[PlatformPlan]) -> CiPlan {
     let c = &raw.ci;
-    let (default_user, default_password) = if registry.is_docker_hub {
-        ("secrets.DOCKERHUB_USERNAME", "secrets.DOCKERHUB_TOKEN")
-    } else if registry.is_ghcr {
-        ("github.actor", "secrets.GITHUB_TOKEN")
-    } else {
-        ("secrets.REGISTRY_USERNAME", "secrets.REGISTRY_PASSWORD")
-    };
+    let (default_user, default_password) = derive::login_expressions(&raw.registry);
     let username_expr = c.username_secret.as_ref().map_or(default_user.to_string(), |s| format!("secrets.{s}"));
     let password_expr = c.password_secret.as_ref().map_or(default_password.to_string(), |s| format!("secrets.{s}"));
     CiPlan {

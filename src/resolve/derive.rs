@@ -114,6 +114,18 @@ pub fn is_ghcr(registry: &RawRegistry) -> bool {
     registry.host.eq_ignore_ascii_case("ghcr.io")
 }
 
+/// The workflow expressions of the registry login when the config names no secrets: Docker Hub's usual
+/// secrets, the workflow's own identity for ghcr.io, generic names elsewhere.
+pub fn login_expressions(registry: &RawRegistry) -> (&'static str, &'static str) {
+    if is_docker_hub(registry) {
+        ("secrets.DOCKERHUB_USERNAME", "secrets.DOCKERHUB_TOKEN")
+    } else if is_ghcr(registry) {
+        ("github.actor", "secrets.GITHUB_TOKEN")
+    } else {
+        ("secrets.REGISTRY_USERNAME", "secrets.REGISTRY_PASSWORD")
+    }
+}
+
 /// The image reference without a tag: `docker.io/acme/api`.
 pub fn image(registry: &RawRegistry, app: &RawApp) -> String {
     format!("{}/{}", registry_prefix(registry), image_name(app))

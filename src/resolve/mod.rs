@@ -11,7 +11,7 @@
 //! rule checks exactly what a builder puts in the plan.
 
 mod build;
-mod derive;
+pub(crate) mod derive;
 mod findings;
 mod rules;
 

@@ -3,7 +3,7 @@
 
 use indexmap::IndexMap;
 
-use crate::config::{Language, RawApp, RawConfig, Runtime};
+use crate::config::{RawApp, RawConfig, Runtime};
 use crate::diagnostics::KeyPath;
 use crate::grammar;
 use crate::resolve::derive;
@@ -35,12 +35,17 @@ pub fn names(p: &KeyPath, app: &RawApp, f: &mut Findings) {
 
 /// Keys of the other language are mistakes, not silently ignored settings.
 pub fn language_keys(p: &KeyPath, app: &RawApp, f: &mut Findings) {
-    let (wrong, keys): (&str, [(&str, bool); 2]) = match app.language {
-        Language::Go => ("rust", [("package", app.package.is_some()), ("rust", !app.rust.is_empty())]),
-        Language::Rust => ("go", [("main", app.main.is_some()), ("go", !app.go.is_empty())]),
-    };
-    for (key, set) in keys {
+    let wrong = app.language.other();
+    for key in wrong.own_keys() {
+        let set = match *key {
+            "main" => app.main.is_some(),
+            "go" => !app.go.is_empty(),
+            "package" => app.package.is_some(),
+            "rust" => !app.rust.is_empty(),
+            _ => unreachable!("Language::own_keys lists only these"),
+        };
         if set {
+            let wrong = wrong.name();
             f.error_help(
                 p.key(key),
                 format!("`{key}` is a {wrong} setting, but this app's language is not {wrong}"),
