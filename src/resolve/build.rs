@@ -15,7 +15,7 @@ use crate::plan::{
 use crate::platform;
 
 use super::derive::{self, TINI_PATH};
-use super::rules::MAX_APPS;
+use super::findings::MAX_APPS;
 
 /// The plan of a config that every rule passed.
 pub fn plan(raw: &RawConfig, config_file: &str) -> Plan {

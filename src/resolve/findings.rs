@@ -3,8 +3,10 @@
 use crate::diagnostics::{Diagnostic, KeyPath};
 use crate::grammar::{self, Check};
 
-/// The most entries a list in the config may hold: far above real use, low enough to keep output sane.
+/// The most entries a list in the config may hold, and the most apps: far above real use, low enough to keep
+/// output sane.
 pub const MAX_LIST: usize = 256;
+pub const MAX_APPS: usize = 64;
 
 /// The diagnostics found so far, in the order the rules found them.
 #[derive(Debug, Default)]

@@ -7,9 +7,9 @@ use crate::config::{RawApp, RawConfig, Runtime};
 use crate::diagnostics::KeyPath;
 use crate::grammar;
 use crate::resolve::derive;
-use crate::resolve::findings::{Findings, any};
+use crate::resolve::findings::{Findings, MAX_APPS, any};
 
-use super::{MAX_APPS, values};
+use super::values;
 
 /// At least one app, at most [`MAX_APPS`].
 pub fn count(raw: &RawConfig, f: &mut Findings) {

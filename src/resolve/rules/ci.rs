@@ -5,9 +5,7 @@ use indexmap::IndexMap;
 use crate::config::{CiStrategy, RawConfig};
 use crate::diagnostics::KeyPath;
 use crate::grammar;
-use crate::resolve::findings::Findings;
-
-use super::MAX_APPS;
+use crate::resolve::findings::{Findings, MAX_APPS};
 
 /// The longest job GitHub-hosted runners run, in minutes.
 const MAX_TIMEOUT_MINUTES: u32 = 360;

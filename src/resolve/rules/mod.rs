@@ -13,10 +13,7 @@ mod values;
 use crate::config::{Language, RawConfig};
 use crate::diagnostics::KeyPath;
 
-use super::findings::Findings;
-
-/// The most apps a config may hold.
-pub const MAX_APPS: usize = 64;
+use super::findings::{Findings, MAX_APPS};
 
 /// Runs every rule over a raw config.
 pub fn check(raw: &RawConfig, f: &mut Findings) {
