@@ -151,3 +151,27 @@ fn readme_key_table_is_current() {
         "README.md's key table is stale: run `MKMULTI_UPDATE_README=1 cargo test readme` and commit it"
     );
 }
+
+/// Descriptions that state defaults must agree with them: `[output]` once said every output was on while `bake`
+/// was off.
+#[test]
+fn descriptions_that_name_defaults_agree_with_them() {
+    let keys = schema::keys();
+    let output = keys.iter().find(|k| k.path == "output").unwrap();
+    let description = schema::resolve(output.node)["description"].as_str().unwrap();
+    for key in keys.iter().filter(|k| k.path.starts_with("output.")) {
+        let on = key.default().and_then(serde_json::Value::as_bool).expect("outputs are switches with a default");
+        let named = description.contains(&format!("`{}`", key.name()));
+        assert_eq!(!on, named, "the description of [output] ({description:?}) and `{}`'s default disagree", key.path);
+    }
+    for key in &keys {
+        let text = key.node.get("description").and_then(serde_json::Value::as_str).unwrap_or_default();
+        let Some(default) = key.default().and_then(mkmulti::toml_fmt::toml_text) else { continue };
+        // "Default `X`" in a description names the schema's default.
+        if let Some(i) = text.find("Default `") {
+            let stated = &text[i + "Default `".len()..];
+            let stated = &stated[..stated.find('`').unwrap()];
+            assert_eq!(stated, default, "`{}`'s description states another default", key.path);
+        }
+    }
+}
