@@ -8,6 +8,7 @@
 //! - `invalid`: every config in `fixtures/invalid/` fails with the snapshotted diagnostics;
 //! - `scripts`: the generated shell scripts, run with stub `docker` and `uname` commands;
 //! - `workflow`: the GitHub Actions workflow parsed as YAML, in every strategy and pinning variant;
+//! - `modules`: no import circle between the crate's modules; each pass imports only earlier ones;
 //! - `makefile`: the generated Makefile run by GNU make: tags, QEMU registration, per-app targets;
 //! - `properties`: proptest over the config model: valid configs render files that parse, hostile strings in
 //!   any field are refused or leave every file's structure unchanged.
@@ -17,6 +18,7 @@ mod defaults;
 mod doctor;
 mod invalid;
 mod makefile;
+mod modules;
 mod properties;
 mod schema;
 mod scripts;
