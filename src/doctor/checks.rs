@@ -196,7 +196,7 @@ fn restart_fixes(name: &str, error: &str) -> Vec<String> {
 mod tests {
     use super::*;
     use crate::doctor::fake::{Fake, INSPECT_DEFAULT_CLASSIC, VERSION, err, line, ok, plan};
-    use crate::doctor::{EXIT_NOT_READY, Reply, diagnose};
+    use crate::doctor::{Reply, diagnose};
 
     #[test]
     fn builder_names_follow_flag_then_environment_then_the_makefile_default() {
@@ -222,7 +222,7 @@ mod tests {
         assert_eq!(report.checks.len(), 1);
         assert_eq!(report.checks[0].status, Status::Fail);
         assert!(report.checks[0].fixes[0].contains("https://docs.docker.com/engine/install/"));
-        assert_eq!(report.exit_code(), EXIT_NOT_READY);
+        assert!(!report.ready());
         assert!(report.skipped.is_some());
     }
 
@@ -262,7 +262,7 @@ mod tests {
         assert_eq!((buildx.status, buildx.found.as_str()), (Status::Fail, "not installed"));
         assert!(buildx.fixes[0].contains("docker-buildx-plugin"));
         assert_eq!(report.checks.len(), 2);
-        assert_eq!(report.exit_code(), EXIT_NOT_READY);
+        assert!(!report.ready());
     }
 
     #[test]
@@ -312,7 +312,7 @@ ERROR: Error response from daemon: failed to resolve reference \"docker.io/moby/
             b.fixes[0].starts_with("docker buildx create --name demo-builder --driver docker-container --bootstrap")
         );
         assert!(b.fixes[1].contains("\"containerd-snapshotter\": true"));
-        assert_eq!(report.exit_code(), EXIT_NOT_READY);
+        assert!(!report.ready());
     }
 
     #[test]

@@ -4,13 +4,12 @@
 //! Every probe goes through [`System`] (`system`), so the checks are pure functions of command output and unit
 //! tests feed canned answers. This module owns the report and runs the checks in order: the docker CLI, its
 //! engine, buildx and the builder (`checks`, reading `docker buildx inspect` through `inspect`), then emulation
-//! for every platform (`platforms`).
+//! for every platform (`platforms`). It answers with an [`Outcome`]; turning that into an exit code is the CLI's
+//! business, so nothing here depends on `cli`.
 
 use std::fmt::Write as _;
 
 use crate::plan::Plan;
-
-use crate::cli::exit::NOT_READY as EXIT_NOT_READY;
 
 mod checks;
 #[cfg(test)]
@@ -59,6 +58,17 @@ pub struct Check {
     pub fixes: Vec<String>,
 }
 
+/// What `mkmulti doctor` concluded, for the CLI to turn into an exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Every check passed, or only warned.
+    Ready,
+    /// A check failed; its fix was printed.
+    NotReady,
+    /// The builder name is not one buildx accepts; docker was not asked.
+    InvalidBuilderName,
+}
+
 /// Everything `doctor` found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Report {
@@ -76,8 +86,9 @@ impl Report {
         self.checks.iter().filter(|c| c.status == Status::Warn).count()
     }
 
-    pub fn exit_code(&self) -> u8 {
-        if self.failed() > 0 { EXIT_NOT_READY } else { crate::cli::exit::OK }
+    /// No check failed; warnings leave the machine ready.
+    pub fn ready(&self) -> bool {
+        self.failed() == 0
     }
 
     /// One line per check, each non-ok line followed by its indented `fix:` lines.
@@ -135,27 +146,21 @@ pub fn diagnose(plan: &Plan, builder: &str, sys: &dyn System) -> Report {
     Report { checks, skipped: None }
 }
 
-/// `mkmulti doctor`: prints the report and returns the exit code.
-pub fn run(plan: &Plan, builder: Option<&str>) -> u8 {
+/// `mkmulti doctor`: prints the report and returns what it concluded.
+pub fn run(plan: &Plan, builder: Option<&str>) -> Outcome {
     run_with(plan, builder, &RealSystem)
 }
 
 /// [`run`] on any [`System`].
-pub fn run_with(plan: &Plan, builder: Option<&str>, sys: &dyn System) -> u8 {
+pub fn run_with(plan: &Plan, builder: Option<&str>, sys: &dyn System) -> Outcome {
     let name = builder_name(plan, builder, sys);
     if !valid_builder_name(&name) {
         eprintln!("mkmulti: `{name}` is not a buildx builder name (a letter, then letters, digits, `.`, `_` or `-`)");
-        return crate::cli::exit::INVALID;
+        return Outcome::InvalidBuilderName;
     }
     let report = diagnose(plan, &name, sys);
     print!("{}", report.render());
-    let failed = report.failed();
-    if failed > 0 {
-        eprintln!(
-            "mkmulti: not ready to build: {failed} check{} failed; run the fixes above, then `mkmulti doctor` again",
-            if failed == 1 { "" } else { "s" }
-        );
-    } else {
+    if report.ready() {
         let platforms: Vec<&str> = plan.platforms.iter().map(|p| p.oci).collect();
         let warnings = match report.warnings() {
             0 => String::new(),
@@ -163,24 +168,31 @@ pub fn run_with(plan: &Plan, builder: Option<&str>, sys: &dyn System) -> u8 {
             n => format!(" ({n} warnings)"),
         };
         println!("mkmulti: ready to build {}{warnings}", platforms.join(", "));
+        Outcome::Ready
+    } else {
+        let failed = report.failed();
+        eprintln!(
+            "mkmulti: not ready to build: {failed} check{} failed; run the fixes above, then `mkmulti doctor` again",
+            if failed == 1 { "" } else { "s" }
+        );
+        Outcome::NotReady
     }
-    report.exit_code()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use fake::{Fake, INSPECT_DEFAULT_CONTAINERD, plan};
+    use fake::{Fake, INSPECT_CONTAINER_AMD64, INSPECT_DEFAULT_CONTAINERD, plan};
 
     #[test]
-    fn all_good_is_ok_everywhere_and_exits_0() {
+    fn all_good_is_ok_everywhere_and_ready() {
         let sys = Fake::healthy(
             "demo-builder",
             INSPECT_DEFAULT_CONTAINERD.replace("linux/arm64,", "linux/arm64, linux/arm/v7,").as_str(),
         );
         let report = diagnose(&plan(true), "demo-builder", &sys);
         assert!(report.checks.iter().all(|c| c.status == Status::Ok && c.fixes.is_empty()), "{}", report.render());
-        assert_eq!(report.exit_code(), 0);
+        assert!(report.ready());
         assert_eq!(
             report.render(),
             "\
@@ -192,5 +204,14 @@ ok    linux/arm64: builder demo-builder runs it
 ok    linux/arm/v7: builder demo-builder runs it
 "
         );
+    }
+
+    #[test]
+    fn run_answers_ready_not_ready_or_invalid_builder_name() {
+        let sys = Fake::healthy("demo-builder", INSPECT_CONTAINER_AMD64);
+        assert_eq!(run_with(&plan(false), None, &sys), Outcome::Ready, "missing emulation only warns here");
+        assert_eq!(run_with(&plan(true), None, &sys), Outcome::NotReady, "an emulated step makes it fail");
+        // The fake panics on any docker call it has no answer for: an invalid name is refused before asking.
+        assert_eq!(run_with(&plan(false), Some("x; rm -rf /"), &Fake::default()), Outcome::InvalidBuilderName);
     }
 }
