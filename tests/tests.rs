@@ -4,6 +4,7 @@
 //! - `schema`: the checked-in JSON schema is current and every example validates against it;
 //! - `cli`: the real binary: `generate`, `check`, `init`, `schema`, exit codes and error output;
 //! - `doctor`: the real binary against a stub `docker`: report lines, fixes and exit codes;
+//! - `doctor_imports`: no file of `src/doctor/` names the `cli` module (cli calls doctor, never the reverse);
 //! - `invalid`: every config in `fixtures/invalid/` fails with the snapshotted diagnostics;
 //! - `scripts`: the generated shell scripts, run with stub `docker` and `uname` commands;
 //! - `workflow`: the GitHub Actions workflow parsed as YAML, in every strategy and pinning variant;
@@ -13,6 +14,7 @@
 
 mod cli;
 mod doctor;
+mod doctor_imports;
 mod invalid;
 mod makefile;
 mod properties;
