@@ -119,7 +119,11 @@ pub fn run(cli: Cli) -> ExitCode {
             exit::OK
         }
         Command::Doctor { config, builder } => match load_or_report(&config, Path::new(".")) {
-            Ok(loaded) => crate::doctor::run(&loaded.plan, builder.as_deref()),
+            Ok(loaded) => match crate::doctor::run(&loaded.plan, builder.as_deref()) {
+                crate::doctor::Outcome::Ready => exit::OK,
+                crate::doctor::Outcome::NotReady => exit::NOT_READY,
+                crate::doctor::Outcome::InvalidBuilderName => exit::INVALID,
+            },
             Err(code) => code,
         },
     };

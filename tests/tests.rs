@@ -5,6 +5,7 @@
 //! - `defaults`: every default once: the schema, the plan, the `init` scaffold and the README agree;
 //! - `cli`: the real binary: `generate`, `check`, `init`, `schema`, exit codes and error output;
 //! - `doctor`: the real binary against a stub `docker`: report lines, fixes and exit codes;
+//! - `doctor_imports`: no file of `src/doctor/` names the `cli` module (cli calls doctor, never the reverse);
 //! - `invalid`: every config in `fixtures/invalid/` fails with the snapshotted diagnostics;
 //! - `scripts`: the generated shell scripts, run with stub `docker` and `uname` commands;
 //! - `workflow`: the GitHub Actions workflow parsed as YAML, in every strategy and pinning variant;
@@ -16,6 +17,7 @@
 mod cli;
 mod defaults;
 mod doctor;
+mod doctor_imports;
 mod invalid;
 mod makefile;
 mod modules;
