@@ -33,6 +33,12 @@ pub fn decode(bytes: &[u8]) -> Result<&str, Diagnostic> {
             "is this the right file? multiarch.toml is normally a few kilobytes",
         ));
     }
+    if let Some(encoding) = utf16(bytes) {
+        return Err(plain(
+            format!("the file is {encoding}, not UTF-8"),
+            "TOML files are UTF-8: re-save it as UTF-8, e.g. `iconv -f UTF-16 -t UTF-8 multiarch.toml`",
+        ));
+    }
     if let Some(at) = bytes.iter().position(|b| *b == 0) {
         return Err(plain(
             format!("the file holds a NUL byte at offset {at}: it looks binary, not TOML"),
@@ -45,6 +51,26 @@ pub fn decode(bytes: &[u8]) -> Result<&str, Diagnostic> {
             "TOML files must be UTF-8; re-save the file as UTF-8",
         )
     })
+}
+
+/// `UTF-16 (little-endian)` or `UTF-16 (big-endian)` when the bytes are UTF-16: a byte-order mark, or ASCII text
+/// with every other byte NUL (what editors on Windows write as "Unicode").
+fn utf16(bytes: &[u8]) -> Option<&'static str> {
+    match bytes {
+        [0xFF, 0xFE, ..] => return Some("UTF-16 (little-endian)"),
+        [0xFE, 0xFF, ..] => return Some("UTF-16 (big-endian)"),
+        _ => {}
+    }
+    let head = &bytes[..bytes.len().min(64) & !1];
+    let nul_at = |parity: usize| head.len() >= 4 && head.iter().skip(parity).step_by(2).all(|b| *b == 0);
+    let ascii_at = |parity: usize| head.iter().skip(parity).step_by(2).all(|b| *b != 0 && b.is_ascii());
+    if nul_at(1) && ascii_at(0) {
+        Some("UTF-16 (little-endian)")
+    } else if nul_at(0) && ascii_at(1) {
+        Some("UTF-16 (big-endian)")
+    } else {
+        None
+    }
 }
 
 /// What pass 1 found in a config: every syntax or structural error, and the config when one could be read.
@@ -136,6 +162,9 @@ fn opened_at(table: &DeTable<'_>, text: &str, opening: char, end: usize) -> Opti
 }
 
 fn syntax_error(source: &Source<'_>, message: &str, span: Option<Range<usize>>) -> Diagnostic {
+    if message.contains("recursion") {
+        return too_deep(source, message, span);
+    }
     let text = span.clone().and_then(|s| source.text.get(s)).unwrap_or("");
     let (message, help) = if message == "duplicate key" {
         (format!("duplicate key `{text}`"), "a key is set once in its table: remove one of the two".to_string())
@@ -161,6 +190,31 @@ fn syntax_error(source: &Source<'_>, message: &str, span: Option<Range<usize>>) 
         path: None,
         span,
         help: Some(help),
+    }
+}
+
+/// The TOML parser gives up on keys or values nested past its limit, sometimes without a position: point at the
+/// line that nests deepest (dots in a key or header, open brackets in a value).
+fn too_deep(source: &Source<'_>, message: &str, span: Option<Range<usize>>) -> Diagnostic {
+    let span = span.or_else(|| {
+        let mut offset = 0;
+        let mut deepest: Option<(usize, Range<usize>)> = None;
+        for line in source.text.split_inclusive('\n') {
+            let depth = line.chars().filter(|c| matches!(c, '.' | '[' | '{')).count();
+            if deepest.as_ref().is_none_or(|(d, _)| depth > *d) {
+                let start = offset + (line.len() - line.trim_start().len());
+                deepest = Some((depth, start..start + 1));
+            }
+            offset += line.len();
+        }
+        deepest.map(|(_, span)| span)
+    });
+    Diagnostic {
+        severity: Severity::Error,
+        message: format!("invalid TOML: {message}: keys or values nested too deep"),
+        path: None,
+        span,
+        help: Some("multiarch.toml nests at most four levels (`app.healthcheck.command`); flatten this line".into()),
     }
 }
 

@@ -36,6 +36,10 @@ pub enum WriteError {
     Escapes { path: PathBuf },
     #[error("the output directory {path} does not exist")]
     NoOutputDir { path: PathBuf },
+    #[error(
+        "{path} is {kind}, not a regular file: mkmulti writes only regular files there; remove it, or turn that output off in [output]"
+    )]
+    NotRegular { path: PathBuf, kind: &'static str },
 }
 
 fn io_err(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
@@ -53,6 +57,7 @@ pub fn compare<'a>(out: &Path, files: &'a [GeneratedFile]) -> Result<Vec<Planned
         .map(|file| {
             let target = out.join(&file.path);
             check_inside(&root, &target)?;
+            refuse_special(&target)?;
             let current = match fs::read(&target) {
                 Ok(bytes) => Some(String::from_utf8_lossy(&bytes).into_owned()),
                 Err(e) if matches!(e.kind(), io::ErrorKind::NotFound | io::ErrorKind::NotADirectory) => None,
@@ -69,6 +74,38 @@ pub fn compare<'a>(out: &Path, files: &'a [GeneratedFile]) -> Result<Vec<Planned
             Ok(Planned { file, target, change, current })
         })
         .collect()
+}
+
+/// Refuses a target that exists but is not a regular file: reading a FIFO would block, and a device, socket or
+/// directory cannot be replaced by a file.
+fn refuse_special(target: &Path) -> Result<(), WriteError> {
+    let Ok(meta) = fs::metadata(target) else { return Ok(()) };
+    if meta.is_file() {
+        return Ok(());
+    }
+    let kind = special_kind(&meta.file_type());
+    Err(WriteError::NotRegular { path: target.to_path_buf(), kind })
+}
+
+#[cfg(unix)]
+fn special_kind(t: &fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if t.is_dir() {
+        "a directory"
+    } else if t.is_fifo() {
+        "a FIFO (named pipe)"
+    } else if t.is_socket() {
+        "a socket"
+    } else if t.is_char_device() || t.is_block_device() {
+        "a device"
+    } else {
+        "not a file"
+    }
+}
+
+#[cfg(not(unix))]
+fn special_kind(t: &fs::FileType) -> &'static str {
+    if t.is_dir() { "a directory" } else { "not a file" }
 }
 
 /// Refuses targets that leave the output directory through `..` or a symlinked parent.
@@ -92,9 +129,11 @@ fn check_inside(root: &Path, target: &Path) -> Result<(), WriteError> {
     Ok(())
 }
 
-/// Writes every file that changed. On failure, restores the files already replaced and removes new ones.
+/// Writes every file that changed. On failure, restores the files already replaced, removes new ones and the
+/// directories made for them.
 pub fn write(planned: &[Planned<'_>], force: bool) -> Result<Vec<PathBuf>, WriteError> {
     let mut done: Vec<(&Planned<'_>, Option<&String>)> = Vec::new();
+    let mut made_dirs: Vec<PathBuf> = Vec::new();
     for p in planned {
         let write_it = match p.change {
             Change::Create | Change::Update => true,
@@ -104,12 +143,18 @@ pub fn write(planned: &[Planned<'_>], force: bool) -> Result<Vec<PathBuf>, Write
         if !write_it {
             continue;
         }
-        if let Err(e) = write_one(&p.target, &p.file.contents, p.file.executable) {
+        let written = make_parents(&p.target, &mut made_dirs)
+            .and_then(|()| write_one(&p.target, &p.file.contents, p.file.executable));
+        if let Err(e) = written {
             for (undo, previous) in done.iter().rev() {
                 let _ = match previous {
                     Some(old) => write_one(&undo.target, old, undo.file.executable),
                     None => fs::remove_file(&undo.target).map_err(io_err(&undo.target)),
                 };
+            }
+            // Deepest first; a directory that holds anything else is left alone.
+            for dir in made_dirs.iter().rev() {
+                let _ = fs::remove_dir(dir);
             }
             return Err(e);
         }
@@ -118,10 +163,21 @@ pub fn write(planned: &[Planned<'_>], force: bool) -> Result<Vec<PathBuf>, Write
     Ok(done.into_iter().map(|(p, _)| p.target.clone()).collect())
 }
 
+/// Creates the missing directories above `target`, outermost first, recording each one made.
+fn make_parents(target: &Path, made: &mut Vec<PathBuf>) -> Result<(), WriteError> {
+    let dir = target.parent().expect("targets are files inside the output directory");
+    let mut missing: Vec<&Path> = dir.ancestors().take_while(|d| !d.as_os_str().is_empty() && !d.exists()).collect();
+    missing.reverse();
+    for d in missing {
+        fs::create_dir(d).map_err(io_err(d))?;
+        made.push(d.to_path_buf());
+    }
+    Ok(())
+}
+
 /// Writes through a temporary file in the same directory and renames it into place.
 fn write_one(target: &Path, contents: &str, executable: bool) -> Result<(), WriteError> {
     let dir = target.parent().expect("targets are files inside the output directory");
-    fs::create_dir_all(dir).map_err(io_err(dir))?;
     let mut tmp = tempfile::Builder::new().prefix(".mkmulti-").tempfile_in(dir).map_err(io_err(dir))?;
     tmp.write_all(contents.as_bytes()).map_err(io_err(target))?;
     tmp.as_file().sync_all().map_err(io_err(target))?;
@@ -187,5 +243,37 @@ mod tests {
         assert!(write(&planned, false).is_err());
         assert_eq!(fs::read_to_string(dir.path().join("a")).unwrap(), "old");
         assert!(!dir.path().join("new-file").exists());
+    }
+
+    #[test]
+    fn a_failed_write_removes_the_directories_it_made() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("blocker"), "a file where a directory is needed").unwrap();
+        let files = [file(".github/workflows/docker.yml", "w"), file("scripts/x.sh", "s"), file("blocker/y", "x")];
+        let mut planned = compare(dir.path(), &files).unwrap();
+        for p in &mut planned {
+            p.change = Change::Create;
+        }
+        assert!(write(&planned, false).is_err());
+        assert!(!dir.path().join(".github").exists(), "the directories made for the rolled-back files are gone");
+        assert!(!dir.path().join("scripts").exists());
+        assert!(dir.path().join("blocker").is_file());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn special_files_at_output_paths_are_refused_without_reading_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("Makefile");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+        assert!(made.success());
+        let files = [file("Makefile", "x")];
+        match compare(dir.path(), &files) {
+            Err(WriteError::NotRegular { kind, .. }) => assert_eq!(kind, "a FIFO (named pipe)"),
+            other => panic!("{other:?}"),
+        }
+        fs::create_dir(dir.path().join("compose.yaml")).unwrap();
+        let files = [file("compose.yaml", "x")];
+        assert!(matches!(compare(dir.path(), &files), Err(WriteError::NotRegular { kind: "a directory", .. })));
     }
 }

@@ -149,3 +149,26 @@ fn syntax_errors_are_all_reported_until_the_parser_loses_track() {
     let (_, rows) = errors("a = [1, 2\nb = 1\nc = 2\nd = 3\n");
     assert_eq!(rows.len(), 1, "{rows:?}");
 }
+
+#[test]
+fn utf16_files_are_named_as_such() {
+    let text = "[project]\nname = \"p\"\n";
+    let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+    assert_eq!(decode(&le).unwrap_err().message, "the file is UTF-16 (little-endian), not UTF-8");
+    assert_eq!(decode(&be).unwrap_err().message, "the file is UTF-16 (big-endian), not UTF-8");
+    let bom: Vec<u8> = [0xFF, 0xFE].into_iter().chain(le).collect();
+    assert_eq!(decode(&bom).unwrap_err().message, "the file is UTF-16 (little-endian), not UTF-8");
+    assert!(decode(b"a\0b").unwrap_err().message.contains("NUL byte"), "a lone NUL is still binary");
+}
+
+#[test]
+fn over_deep_keys_are_located() {
+    let deep = format!("[project]\nname = \"p\"\n[{}]\nx = 1\n", vec!["a"; 300].join("."));
+    let source = Source::new("m.toml", &deep);
+    let found = parse(&source).diagnostics;
+    assert_eq!(found.len(), 1);
+    let span = found[0].span.clone().expect("located");
+    assert_eq!(source.line_col(span.start).0, 3, "{found:?}");
+    assert!(found[0].message.contains("nested too deep"));
+}
