@@ -147,9 +147,64 @@ pub fn known_platforms(runtime: Runtime, glibc_binary: bool, image: &str) -> Opt
     (repo(default) == repo(image)).then_some(base.platforms)
 }
 
+/// What a builder image reference says about itself, read from its repository and tag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BuilderKind {
+    /// The language of an official image (`golang`, `rust`), under any registry or mirror path.
+    pub language: Option<crate::config::Language>,
+    /// `Some(true)`: a Debian variant (`-bookworm`, or a plain version tag, whose default variant is Debian);
+    /// `Some(false)`: another distribution, named; `None`: the tag does not say.
+    pub debian: Option<bool>,
+    /// The distribution a non-Debian tag names (`alpine`, `Windows`).
+    pub other: Option<&'static str>,
+}
+
+/// Debian releases whose names appear in official image tags.
+const DEBIAN_RELEASES: &[&str] = &["trixie", "bookworm", "bullseye", "buster"];
+
+/// Reads a builder image reference: `golang:1.25-bookworm`, `mirror.example.com/library/rust:1@sha256:...`.
+pub fn builder_kind(image: &str) -> BuilderKind {
+    let name = image.split('@').next().unwrap_or(image);
+    let (repository, tag) = match name.rsplit_once(':') {
+        Some((r, t)) if !t.contains('/') => (r, Some(t)),
+        _ => (name, None),
+    };
+    let language = match repository.rsplit('/').next() {
+        Some("golang") => Some(crate::config::Language::Go),
+        Some("rust") => Some(crate::config::Language::Rust),
+        _ => None,
+    };
+    let (debian, other) = match tag {
+        Some(t) if t.contains("alpine") => (Some(false), Some("Alpine")),
+        Some(t) if t.contains("windowsservercore") || t.contains("nanoserver") => (Some(false), Some("Windows")),
+        Some(t) if DEBIAN_RELEASES.iter().any(|r| t.contains(r)) => (Some(true), None),
+        // `1.25`, `1.25.3`, `1`, `latest`: the official images' default variant is Debian.
+        Some(t) if t == "latest" || t.chars().all(|c| c.is_ascii_digit() || c == '.') => (Some(true), None),
+        None if image.contains('@') => (None, None),
+        None => (Some(true), None),
+        Some(_) => (None, None),
+    };
+    BuilderKind { language, debian, other }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn builder_kinds_are_read_from_repository_and_tag() {
+        use crate::config::Language::{Go, Rust};
+        let k = builder_kind("golang:1.25-bookworm");
+        assert_eq!((k.language, k.debian), (Some(Go), Some(true)));
+        let k = builder_kind("mirror.example.com:5000/library/rust:1.85@sha256:00");
+        assert_eq!((k.language, k.debian), (Some(Rust), Some(true)));
+        let k = builder_kind("golang:1.25-alpine3.22");
+        assert_eq!((k.debian, k.other), (Some(false), Some("Alpine")));
+        assert_eq!(builder_kind("rust:1-slim-trixie").debian, Some(true));
+        assert_eq!(builder_kind("golang").debian, Some(true));
+        assert_eq!(builder_kind("example.com/go-builder:2").language, None);
+        assert_eq!(builder_kind("golang:tip-custom").debian, None);
+    }
 
     #[test]
     fn known_platforms_match_any_tag_of_the_family_image() {

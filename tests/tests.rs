@@ -5,23 +5,23 @@
 //! - `defaults`: every default once: the schema, the plan, the `init` scaffold and the README agree;
 //! - `cli`: the real binary: `generate`, `check`, `init`, `schema`, exit codes and error output;
 //! - `doctor`: the real binary against a stub `docker`: report lines, fixes and exit codes;
-//! - `doctor_imports`: no file of `src/doctor/` names the `cli` module (cli calls doctor, never the reverse);
 //! - `invalid`: every config in `fixtures/invalid/` fails with the snapshotted diagnostics;
 //! - `scripts`: the generated shell scripts, run with stub `docker` and `uname` commands;
 //! - `workflow`: the GitHub Actions workflow parsed as YAML, in every strategy and pinning variant;
 //! - `modules`: no import circle between the crate's modules; each pass imports only earlier ones;
 //! - `makefile`: the generated Makefile run by GNU make: tags, QEMU registration, per-app targets;
+//! - `reserved`: every variable the Dockerfiles use is one `build-args` may not set;
 //! - `properties`: proptest over the config model: valid configs render files that parse, hostile strings in
 //!   any field are refused or leave every file's structure unchanged.
 
 mod cli;
 mod defaults;
 mod doctor;
-mod doctor_imports;
 mod invalid;
 mod makefile;
 mod modules;
 mod properties;
+mod reserved;
 mod schema;
 mod scripts;
 mod snapshots;

@@ -164,6 +164,12 @@ pub struct RawApp {
     /// digest for reproducible builds: `"golang:1.25-bookworm@sha256:..."`.
     pub builder_image: Option<String>,
 
+    /// Check that `builder-image` is the language's official image (`golang`, `rust`, under any registry path)
+    /// with a Debian tag, since the Dockerfiles install cross toolchains and time zone data with `apt-get`. Turn
+    /// off only for your own Debian-based image that has the language's toolchain; mkmulti then warns instead.
+    #[serde(default = "defaults::yes")]
+    pub builder_image_check: bool,
+
     /// Name of the non-root user the app runs as. Default: `"app"`.
     #[schemars(extend("default" = defaults::USER))]
     pub user: Option<String>,

@@ -154,9 +154,51 @@ pub fn rust_profile(app: &RawApp) -> &str {
     app.rust.profile.as_deref().unwrap_or(defaults::RUST_PROFILE)
 }
 
-/// Build arguments that mkmulti's Dockerfiles declare or BuildKit sets: a user's value would override them.
-pub const RESERVED_BUILD_ARGS: &[&str] =
-    &["VERSION", "COMMIT", "BUILD_DATE", "TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT", "BUILDPLATFORM"];
+/// Variables the Dockerfiles set, declare or read, and BuildKit's platform arguments: a build argument of the same
+/// name would override or shadow them (for example force one target for every platform, or turn cgo on). One
+/// list, checked against every rendered Dockerfile by `tests/reserved.rs`, so a variable a template starts to
+/// use cannot be forgotten here.
+pub const RESERVED_VARIABLES: &[&str] = &[
+    // The build's stamps and BuildKit's automatic platform arguments.
+    "VERSION",
+    "COMMIT",
+    "BUILD_DATE",
+    "TARGETPLATFORM",
+    "TARGETOS",
+    "TARGETARCH",
+    "TARGETVARIANT",
+    "BUILDPLATFORM",
+    "BUILDOS",
+    "BUILDARCH",
+    "BUILDVARIANT",
+    // Go's target and toolchain.
+    "CGO_ENABLED",
+    "GOOS",
+    "GOARCH",
+    "GOARM",
+    "GOAMD64",
+    "CC",
+    "CXX",
+    // Rust's target and toolchain.
+    "CARGO_BUILD_TARGET",
+    "CARGO_TARGET_DIR",
+    "CARGO_BUILD_RUSTFLAGS",
+    "RUSTFLAGS",
+    "GIT_COMMIT",
+    // The build environment.
+    "PATH",
+    "HOME",
+    "DEBIAN_FRONTEND",
+];
+
+/// Prefixes of reserved variables: per-target linker and compiler settings (`CARGO_TARGET_<TRIPLE>_LINKER`,
+/// `CC_<triple>`).
+pub const RESERVED_PREFIXES: &[&str] = &["CARGO_TARGET_", "CC_", "CXX_", "AR_", "CFLAGS_", "RUSTFLAGS_"];
+
+/// Whether a build argument named `name` would collide with what mkmulti or BuildKit sets.
+pub fn is_reserved(name: &str) -> bool {
+    RESERVED_VARIABLES.contains(&name) || RESERVED_PREFIXES.iter().any(|p| name.starts_with(p))
+}
 
 #[cfg(test)]
 mod tests {

@@ -16,6 +16,7 @@ mod findings;
 mod rules;
 
 pub use build::header_label;
+pub use derive::is_reserved;
 
 use crate::config::RawConfig;
 use crate::diagnostics::Diagnostic;

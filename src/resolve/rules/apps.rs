@@ -4,8 +4,9 @@
 use indexmap::IndexMap;
 
 use crate::config::{RawApp, RawConfig, Runtime};
-use crate::diagnostics::KeyPath;
+use crate::diagnostics::{Diagnostic, KeyPath};
 use crate::grammar;
+use crate::images;
 use crate::resolve::derive;
 use crate::resolve::findings::{Findings, MAX_APPS, any};
 
@@ -86,9 +87,56 @@ pub fn runtime_links(p: &KeyPath, app: &RawApp, f: &mut Findings) {
     );
 }
 
+/// The builder image is the app's language's official image, Debian based: the Dockerfiles install cross
+/// toolchains, CA certificates and time zone data from its `apt`. `builder-image-check = false` turns this into
+/// a warning, for a custom image the user vouches for.
 pub fn builder_image(p: &KeyPath, app: &RawApp, f: &mut Findings) {
-    if let Some(image) = &app.builder_image {
-        f.check(&p.key("builder-image"), image, "image reference", grammar::image_reference);
+    let Some(image) = &app.builder_image else { return };
+    let path = p.key("builder-image");
+    if !f.check(&path, image, "image reference", grammar::image_reference) {
+        return;
+    }
+    let language = app.language.name();
+    let official = match app.language {
+        crate::config::Language::Go => "golang",
+        crate::config::Language::Rust => "rust",
+    };
+    let kind = images::builder_kind(image);
+    if !app.builder_image_check {
+        f.push(
+            Diagnostic::warning(path, format!("builder image `{image}` is not checked (`builder-image-check = false`)"))
+                .with_help(format!(
+                    "it must be Debian based, with `apt-get`, `dpkg` and the {language} toolchain on PATH; the build fails otherwise"
+                )),
+        );
+        return;
+    }
+    let escape = "or set `builder-image-check = false` if it is a Debian-based image with the toolchain";
+    match kind.language {
+        Some(other) if other != app.language => f.error_help(
+            path,
+            format!("`{image}` is a {} image, but app `{}` is {language}", other.name(), app.name),
+            format!("use `{official}:<version>-bookworm`, or remove `builder-image` for the default"),
+        ),
+        None => f.error_help(
+            path,
+            format!("mkmulti cannot tell that `{image}` is a Debian-based {language} image"),
+            format!("use an image of `{official}` (any registry path) with a `-bookworm` tag, {escape}"),
+        ),
+        Some(_) if kind.debian == Some(false) => f.error_help(
+            path,
+            format!(
+                "`{image}` is {}-based: the Dockerfiles install cross toolchains and time zone data with apt-get",
+                kind.other.unwrap_or("not Debian")
+            ),
+            format!("use a Debian tag, e.g. `{official}:<version>-bookworm`, {escape}"),
+        ),
+        Some(_) if kind.debian.is_none() => f.error_help(
+            path,
+            format!("the tag of `{image}` does not say it is Debian based"),
+            format!("use a tag naming a Debian release (`-bookworm`), {escape}"),
+        ),
+        Some(_) => {}
     }
 }
 
@@ -128,14 +176,12 @@ pub fn environment(p: &KeyPath, app: &RawApp, f: &mut Findings) {
 }
 
 fn reserved_build_args(p: &KeyPath, build_args: &IndexMap<String, String>, f: &mut Findings) {
-    for reserved in derive::RESERVED_BUILD_ARGS {
-        if build_args.contains_key(*reserved) {
-            f.error_help(
-                p.key("build-args").key(reserved),
-                format!("`{reserved}` is set by mkmulti or BuildKit"),
-                "remove it",
-            );
-        }
+    for name in build_args.keys().filter(|k| derive::is_reserved(k)) {
+        f.error_help(
+            p.key("build-args").key(name),
+            format!("`{name}` is set by mkmulti or BuildKit"),
+            "remove it: mkmulti sets the target, toolchain and stamps for each platform itself",
+        );
     }
 }
 
@@ -303,6 +349,27 @@ mod tests {
         assert!(found(&raw, on_app(runtime_links)).is_empty());
         let raw = config_with_app("language = \"go\"\nruntime = \"alpine\"");
         assert!(found(&raw, on_app(runtime_links)).is_empty(), "static Go runs anywhere");
+    }
+
+    #[test]
+    fn builder_images_are_the_languages_debian_image() {
+        let found_for =
+            |extra: &str| found(&config_with_app(&format!("language = \"go\"\n{extra}")), on_app(builder_image));
+        assert!(found_for("builder-image = \"golang:1.25-bookworm\"").is_empty());
+        assert!(found_for("builder-image = \"mirror.example.com/library/golang:1.25\"").is_empty());
+        assert_eq!(found_for("builder-image = \"golang:1.25-alpine\"").len(), 1);
+        assert_eq!(
+            found_for("builder-image = \"rust:1-bookworm\""),
+            ["`rust:1-bookworm` is a rust image, but app `api` is go"]
+        );
+        assert_eq!(found_for("builder-image = \"corp/go:1\"").len(), 1);
+        assert_eq!(found_for("builder-image = \"golang:1.25-custom\"").len(), 1);
+        let unchecked =
+            config_with_app("language = \"go\"\nbuilder-image = \"corp/go:1\"\nbuilder-image-check = false");
+        let mut f = Findings::default();
+        builder_image(&app0(), &unchecked.app[0], &mut f);
+        assert!(!f.has_errors(), "the escape hatch warns instead");
+        assert_eq!(f.messages().len(), 1);
     }
 
     #[test]
