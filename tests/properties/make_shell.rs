@@ -1,0 +1,175 @@
+//! Make and shell: the Makefile's rules as written and as GNU make itself reads them, the rules a config must
+//! give, `bash -n` over the scripts, and the words `validate-multiarch.sh` and `make docker-test-multi-<app>`
+//! pass on, as bash and make parse them.
+
+use std::collections::BTreeSet;
+use std::io::Write as _;
+use std::process::{Command, Stdio};
+
+use mkmulti::render::GeneratedFile;
+
+use super::model::{App, Config};
+use super::rendered::file;
+
+/// Rule names as written: `name:` at column 0, not a `name := value` assignment, not a special target.
+pub(super) fn make_rules(text: &str) -> Vec<String> {
+    text.lines()
+        .filter_map(|l| {
+            let (head, tail) = l.split_once(':')?;
+            let is_name = !head.is_empty() && head.chars().all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c));
+            (is_name && !head.starts_with('.') && !tail.starts_with('=') && !tail.starts_with(':'))
+                .then(|| head.to_string())
+        })
+        .collect()
+}
+
+/// The targets GNU make itself reads from a Makefile (`make -pq`), with its errors and warnings.
+pub(super) fn make_database(makefile: &str) -> BTreeSet<String> {
+    let out = piped(
+        Command::new("make")
+            .args(["-f", "-", "-p", "-q", "--no-builtin-rules", "--warn-undefined-variables", "help"])
+            .args(["VERSION=v1.2.3", "SHORT_SHA=abc1234", "COMMIT=c", "BUILD_DATE=d"])
+            .env_remove("MAKEFLAGS")
+            .env_remove("TAG"),
+        makefile,
+    );
+    assert_ne!(out.status.code(), Some(2), "make failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.stderr.is_empty(), "make: {}", String::from_utf8_lossy(&out.stderr));
+    let db = String::from_utf8(out.stdout).expect("UTF-8");
+    let files = db.split_once("\n# Files\n").expect("a # Files section").1;
+    let mut targets = BTreeSet::new();
+    let mut not_a_target = false;
+    for line in files.lines() {
+        if line == "# Not a target:" {
+            not_a_target = true;
+            continue;
+        }
+        if !not_a_target {
+            targets.extend(make_rules(line));
+        }
+        not_a_target = false;
+    }
+    targets
+}
+
+pub(super) fn expected_make_rules(c: &Config) -> BTreeSet<String> {
+    let mut rules: BTreeSet<String> = [
+        "help",
+        "buildx-setup",
+        "docker-build-local",
+        "docker-build-multi",
+        "docker-push-multi",
+        "docker-test-multi",
+        "docker-deploy-multi",
+        "tags",
+        "docker-inspect",
+        "clean",
+    ]
+    .map(String::from)
+    .into();
+    if c.scripts {
+        rules.insert("validate".into());
+    }
+    for p in c.platforms() {
+        rules.insert(format!("docker-build-{}", App::slug(p)));
+    }
+    for app in &c.apps {
+        for what in ["build-local", "build-multi", "push-multi", "test-multi", "inspect"] {
+            rules.insert(format!("docker-{what}-{}", app.name));
+        }
+        for p in &app.platforms {
+            rules.insert(format!("docker-build-{}-{}", App::slug(p), app.name));
+        }
+    }
+    rules
+}
+
+fn piped(cmd: &mut Command, stdin: &str) -> std::process::Output {
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
+    let mut input = child.stdin.take().expect("piped stdin");
+    // A write error means the program stopped reading early; its exit status tells why.
+    let _ = input.write_all(stdin.as_bytes());
+    drop(input);
+    child.wait_with_output().expect("the program ends")
+}
+
+fn bash_n(path: &str, script: &str) {
+    let out = piped(Command::new("bash").arg("-n"), script);
+    assert!(out.status.success(), "{path}: bash -n: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// The arguments each `check_app` line of `validate-multiarch.sh` passes, as bash parses them.
+fn validate_calls(script: &str) -> Vec<Vec<String>> {
+    let calls: String =
+        script.lines().filter(|l| l.trim_start().starts_with("check_app ")).map(|l| l.to_string() + "\n").collect();
+    let program =
+        format!("check_app() {{ printf '%s\\n' '@@call' \"$@\"; }}\nimage_ref() {{ printf '%s' \"$1\"; }}\n{calls}");
+    let out = piped(Command::new("bash").arg("-s"), &program);
+    assert!(out.status.success(), "bash: {}", String::from_utf8_lossy(&out.stderr));
+    split_calls(&String::from_utf8(out.stdout).expect("UTF-8"))
+}
+
+/// Splits `@@call`-separated output lines (no value holds a newline: every one refuses it).
+fn split_calls(out: &str) -> Vec<Vec<String>> {
+    let mut calls: Vec<Vec<String>> = Vec::new();
+    for line in out.split_terminator('\n') {
+        if line == "@@call" {
+            calls.push(Vec::new());
+        } else if let Some(call) = calls.last_mut() {
+            call.push(line.to_string());
+        }
+    }
+    calls
+}
+
+pub(super) fn check_scripts(c: &Config, files: &[GeneratedFile]) {
+    for f in files.iter().filter(|f| f.path.starts_with("scripts/")) {
+        assert!(f.executable, "{} is not executable", f.path);
+        assert!(f.contents.starts_with("#!/usr/bin/env bash\n"));
+        bash_n(&f.path, &f.contents);
+    }
+    let calls = validate_calls(file(files, "scripts/validate-multiarch.sh"));
+    let expected: Vec<Vec<String>> = c
+        .apps
+        .iter()
+        .map(|a| {
+            let mut call = vec![a.name.clone(), a.image_name().to_string(), a.platforms.join(",")];
+            call.extend(a.smoke());
+            call
+        })
+        .collect();
+    assert_eq!(calls, expected, "validate-multiarch.sh check_app arguments");
+}
+
+/// The words `make docker-test-multi-<app>` passes to `docker run` after the image, with `$(DOCKER)` a
+/// printf that prints each argument on a line of its own.
+pub(super) fn make_smoke_words(makefile: &str, app: &App) -> Vec<Vec<String>> {
+    let out = piped(
+        Command::new("make")
+            .args(["-f", "-", "--no-print-directory", &format!("docker-test-multi-{}", app.name)])
+            .args(["DOCKER=printf '%s\\n' @@call", "TAG=t", "VERSION=v1.2.3", "SHORT_SHA=abc1234"])
+            .args(["COMMIT=c", "BUILD_DATE=d"])
+            .env_remove("MAKEFLAGS"),
+        makefile,
+    );
+    assert!(out.status.success(), "make: {}", String::from_utf8_lossy(&out.stderr));
+    // The recipe's own `== <app> on <platform>` lines are not docker's.
+    let stdout = String::from_utf8(out.stdout).expect("UTF-8");
+    let docker_only: String = stdout
+        .split_terminator('\n')
+        .filter(|l| !app.platforms.iter().any(|p| *l == format!("== {} on {p}", app.name)))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    split_calls(&docker_only)
+        .into_iter()
+        .map(|call| {
+            let image = call.iter().position(|w| w.ends_with(":t")).expect("the image reference");
+            call[image + 1..].to_vec()
+        })
+        .collect()
+}

@@ -1,0 +1,129 @@
+//! The YAML files: a reader, a shape (keys in order, sequence lengths, scalar kinds) a value must not change,
+//! compose's `$$` escaping, and the checks of `compose.yaml` and the GitHub Actions workflow.
+
+use serde_yaml_ng::Value;
+
+use super::model::Config;
+
+pub(super) fn yaml(text: &str) -> Value {
+    serde_yaml_ng::from_str(text).unwrap_or_else(|e| panic!("not YAML ({e}):\n{text}"))
+}
+
+fn key(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => format!("{other:?}"),
+    }
+}
+
+fn keys(v: &Value) -> Vec<String> {
+    v.as_mapping().unwrap_or_else(|| panic!("not a mapping: {v:?}")).keys().map(key).collect()
+}
+
+pub(super) fn at<'a>(v: &'a Value, path: &[&str]) -> &'a Value {
+    path.iter().fold(v, |v, k| v.get(k).unwrap_or_else(|| panic!("no `{k}` in {v:?}")))
+}
+
+/// Keys in order, sequence lengths and scalar kinds, recursively: what a value must not change.
+pub(super) fn yaml_shape(v: &Value, out: &mut String) {
+    match v {
+        Value::Mapping(m) => {
+            out.push('{');
+            for (k, v) in m {
+                out.push_str(&key(k));
+                out.push(':');
+                yaml_shape(v, out);
+                out.push(',');
+            }
+            out.push('}');
+        }
+        Value::Sequence(s) => {
+            out.push('[');
+            for v in s {
+                yaml_shape(v, out);
+                out.push(',');
+            }
+            out.push(']');
+        }
+        Value::String(_) => out.push('s'),
+        Value::Number(_) => out.push('n'),
+        Value::Bool(_) => out.push('b'),
+        Value::Null => out.push('~'),
+        Value::Tagged(_) => out.push('!'),
+    }
+}
+
+/// What compose makes of a value: `$$` is a literal `$`.
+pub(super) fn compose_literal(v: &str) -> String {
+    v.replace('$', "$$")
+}
+
+pub(super) fn check_compose(c: &Config, text: &str) {
+    let doc = yaml(text);
+    let mut top = vec!["name", "services"];
+    if c.apps.iter().any(|a| !a.volumes.is_empty()) {
+        top.push("volumes");
+    }
+    assert_eq!(keys(&doc), top);
+    assert_eq!(keys(at(&doc, &["services"])), c.apps.iter().map(|a| a.name.clone()).collect::<Vec<_>>());
+    for app in &c.apps {
+        let service = at(&doc, &["services", &app.name]);
+        let mut expected = vec!["image", "build", "platform", "environment"];
+        if !app.ports.is_empty() {
+            expected.push("ports");
+        }
+        if !app.volumes.is_empty() {
+            expected.push("volumes");
+        }
+        if app.healthcheck.is_some() {
+            expected.push("healthcheck");
+        }
+        expected.push("restart");
+        assert_eq!(keys(service), expected, "service {}", app.name);
+        let platforms: Vec<&str> =
+            at(service, &["build", "platforms"]).as_sequence().unwrap().iter().map(|p| p.as_str().unwrap()).collect();
+        assert_eq!(platforms, app.platforms);
+        let env = at(service, &["environment"]).as_mapping().unwrap();
+        assert_eq!(env.len(), app.compose_env.len() + 1, "{env:?}");
+        for (name, value) in &app.compose_env {
+            assert_eq!(env.get(name).and_then(Value::as_str), Some(compose_literal(value).as_str()), "{name}");
+        }
+        if let Some(h) = &app.healthcheck {
+            let test: Vec<&str> = at(service, &["healthcheck", "test"])
+                .as_sequence()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_str().unwrap())
+                .collect();
+            let mut expected = vec!["CMD".to_string()];
+            expected.extend(h.command.iter().enumerate().map(|(i, w)| {
+                let word = if i == 0 && w == app.bin() { format!("/usr/local/bin/{w}") } else { w.clone() };
+                compose_literal(&word)
+            }));
+            assert_eq!(test, expected, "healthcheck test");
+        }
+    }
+}
+
+pub(super) fn check_workflow(c: &Config, text: &str) {
+    let doc = yaml(text);
+    assert_eq!(keys(&doc), ["name", "on", "permissions", "concurrency", "jobs"]);
+    let mut jobs = Vec::new();
+    for app in &c.apps {
+        if c.native {
+            jobs.push(format!("{}-build", app.name));
+        }
+        jobs.push(app.name.clone());
+    }
+    if c.validate_job() {
+        jobs.push("validate".into());
+    }
+    assert_eq!(keys(at(&doc, &["jobs"])), jobs);
+    for (id, job) in at(&doc, &["jobs"]).as_mapping().unwrap() {
+        for step in at(job, &["steps"]).as_sequence().expect("steps") {
+            if let Some(run) = step.get("run").and_then(Value::as_str) {
+                assert!(!run.contains("${{"), "{}: an expression inside run: {run}", key(id));
+            }
+        }
+    }
+}
