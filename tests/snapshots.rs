@@ -245,3 +245,30 @@ fn the_validate_target_follows_the_scripts_output() {
         assert_eq!(files.iter().any(|f| f.path == "scripts/validate-multiarch.sh"), scripts);
     }
 }
+
+/// QEMU is registered with one image, pinned in `actions::BINFMT_IMAGE`: every mention of tonistiigi/binfmt in
+/// every file (the Makefile, the workflow, the validate script's advice) is that reference.
+#[test]
+fn every_binfmt_image_is_the_pinned_one() {
+    let pinned = mkmulti::actions::BINFMT_IMAGE;
+    assert!(pinned.contains("@sha256:"), "{pinned}");
+    let mut mentions = 0;
+    for dir in util::examples() {
+        for file in mkmulti::render::render(&util::load(&dir.join("multiarch.toml")).plan) {
+            for (at, _) in file.contents.match_indices("tonistiigi/binfmt") {
+                let rest = &file.contents[at..];
+                // The reference ends where a shell word, YAML scalar or comment word does.
+                let end =
+                    rest.find(|c: char| c.is_whitespace() || matches!(c, '\'' | '"' | ')' | ',')).unwrap_or(rest.len());
+                let reference = &rest[..end];
+                // Prose naming the image ("tonistiigi/binfmt, pinned") is not a reference.
+                if reference == "tonistiigi/binfmt" && rest[end..].starts_with(", pinned") {
+                    continue;
+                }
+                assert_eq!(reference, pinned, "{} in {}", file.path, dir.display());
+                mentions += 1;
+            }
+        }
+    }
+    assert!(mentions > 0, "no example mentions the binfmt image");
+}

@@ -139,8 +139,10 @@ pub fn render(plan: &Plan) -> Vec<GeneratedFile> {
     }
     if plan.output.scripts {
         let shebang = Some("#!/usr/bin/env bash");
-        files.push(finish(plan, "scripts/detect-platform.sh", shebang, &render(TEMPLATE_DETECT, None), true));
-        files.push(finish(plan, "scripts/validate-multiarch.sh", shebang, &render(TEMPLATE_VALIDATE, None), true));
+        let detect = render_view(env, TEMPLATE_DETECT, &views::scripts::DetectView::new(plan));
+        files.push(finish(plan, "scripts/detect-platform.sh", shebang, &detect, true));
+        let validate = render_view(env, TEMPLATE_VALIDATE, &views::scripts::ValidateView::new(plan));
+        files.push(finish(plan, "scripts/validate-multiarch.sh", shebang, &validate, true));
     }
     if plan.output.bake {
         files.push(finish(plan, "docker-bake.hcl", None, &render(TEMPLATE_BAKE, None), false));

@@ -3,4 +3,5 @@
 //! escaping of each value's sink; every rule (which tags, which image reference, which platforms) lives here.
 
 pub mod makefile;
+pub mod scripts;
 pub mod workflow;
