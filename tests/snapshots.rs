@@ -272,3 +272,26 @@ fn every_binfmt_image_is_the_pinned_one() {
     }
     assert!(mentions > 0, "no example mentions the binfmt image");
 }
+
+/// The bake file's opening comment is one comment line per line: a template tag that ate a newline once ran
+/// the usage line into the next sentence (`one app: backend, frontend# Variables ...`).
+#[test]
+fn the_bake_files_opening_comment_keeps_its_lines() {
+    for dir in util::examples() {
+        let mut plan = util::load(&dir.join("multiarch.toml")).plan;
+        plan.output.bake = true;
+        let files = mkmulti::render::render(&plan);
+        let bake = &files.iter().find(|f| f.path == "docker-bake.hcl").expect("a bake file").contents;
+        let body = bake.split_once("\n\n").expect("a header, then the body").1;
+        let comment: Vec<&str> = body.lines().take_while(|l| !l.is_empty()).collect();
+        assert!(comment.len() >= 5, "{}: {comment:?}", dir.display());
+        for line in comment {
+            assert!(line.starts_with("# "), "{}: not a comment line: {line}", dir.display());
+            assert!(!line[1..].contains("# "), "{}: two comment lines run together: {line}", dir.display());
+        }
+        assert!(body.contains(&format!(
+            "one app: {}\n",
+            plan.apps.iter().map(|a| a.name.as_str()).collect::<Vec<_>>().join(", ")
+        )));
+    }
+}

@@ -128,14 +128,16 @@ pub fn render(plan: &Plan) -> Vec<GeneratedFile> {
         }
     }
     if plan.output.dockerignore {
-        files.push(finish(plan, ".dockerignore", None, &render(TEMPLATE_DOCKERIGNORE, None), false));
+        let body = render_view(env, TEMPLATE_DOCKERIGNORE, &views::dockerignore::DockerignoreView::new(plan));
+        files.push(finish(plan, ".dockerignore", None, &body, false));
     }
     if plan.output.makefile {
         let body = render_view(env, TEMPLATE_MAKEFILE, &views::makefile::MakefileView::new(plan));
         files.push(finish(plan, "Makefile", None, &body, false));
     }
     if plan.output.compose {
-        files.push(finish(plan, "compose.yaml", None, &render(TEMPLATE_COMPOSE, None), false));
+        let body = render_view(env, TEMPLATE_COMPOSE, &views::compose::ComposeView::new(plan));
+        files.push(finish(plan, "compose.yaml", None, &body, false));
     }
     if plan.output.scripts {
         let shebang = Some("#!/usr/bin/env bash");
@@ -145,7 +147,8 @@ pub fn render(plan: &Plan) -> Vec<GeneratedFile> {
         files.push(finish(plan, "scripts/validate-multiarch.sh", shebang, &validate, true));
     }
     if plan.output.bake {
-        files.push(finish(plan, "docker-bake.hcl", None, &render(TEMPLATE_BAKE, None), false));
+        let body = render_view(env, TEMPLATE_BAKE, &views::bake::BakeView::new(plan));
+        files.push(finish(plan, "docker-bake.hcl", None, &body, false));
     }
     if plan.output.workflow {
         let body = render_view(&WORKFLOW_ENV, TEMPLATE_WORKFLOW, &views::workflow::WorkflowView::new(plan));

@@ -96,6 +96,16 @@ impl TagRule {
         comment_lines(&text, 110)
     }
 
+    /// The bake file's comment: bake pushes `TAG` alone, and which value matches the CI workflow's tags.
+    pub fn bake_comment(&self) -> Vec<String> {
+        let text = format!(
+            "Each target is pushed as TAG only. The CI workflow's tags, by the tag rule: {}. For a release \
+             v1.2.3, TAG=1.2.3 is its version tag; `make docker-push-multi` pushes every tag of the rule.",
+            self.summary()
+        );
+        comment_lines(&text, 110)
+    }
+
     /// Make code: `VERSION` (`git describe`'s name) without its `v` when it is a release or pre-release tag,
     /// else empty.
     pub fn make_release_version(&self) -> String {

@@ -2,6 +2,9 @@
 //! (cargo-dist's `GithubCiInfo::new` is the model). Templates read only their view and add layout and the
 //! escaping of each value's sink; every rule (which tags, which image reference, which platforms) lives here.
 
+pub mod bake;
+pub mod compose;
+pub mod dockerignore;
 pub mod makefile;
 pub mod scripts;
 pub mod workflow;
