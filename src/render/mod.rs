@@ -11,7 +11,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::sync::LazyLock;
 
-use crate::plan::{AppPlan, Plan, PlatformPlan};
+use crate::plan::Plan;
 
 pub mod filters;
 pub mod tags;
@@ -110,13 +110,6 @@ fn render_view<V: Serialize>(env: &Environment<'static>, name: &str, view: &V) -
 pub fn render(plan: &Plan) -> Vec<GeneratedFile> {
     let env = &*MAIN_ENV;
     let mut files = Vec::new();
-    let all_platforms: Vec<PlatformPlan> =
-        crate::platform::PLATFORMS.iter().map(|p| PlatformPlan::new(p, false)).collect();
-    let render = |name: &str, app: Option<&AppPlan>| -> String {
-        let tmpl = env.get_template(name).expect("embedded templates exist");
-        tmpl.render(context! { plan => Value::from(Serde(plan)), app => Value::from(Serde(app)), all_platforms => Value::from(Serde(&all_platforms)) })
-            .unwrap_or_else(|e| panic!("rendering {name} failed: a bug in mkmulti's templates: {e:#}"))
-    };
     if plan.output.dockerfile {
         for app in &plan.apps {
             let template = match app.language {
@@ -124,7 +117,8 @@ pub fn render(plan: &Plan) -> Vec<GeneratedFile> {
                 crate::config::Language::Rust => TEMPLATE_DOCKERFILE_RUST,
             };
             let first = plan.output.syntax_directive.then_some("# syntax=docker/dockerfile:1");
-            files.push(finish(plan, &app.dockerfile, first, &render(template, Some(app)), false));
+            let body = render_view(env, template, &views::dockerfile::DockerfileView::new(plan, app));
+            files.push(finish(plan, &app.dockerfile, first, &body, false));
         }
     }
     if plan.output.dockerignore {

@@ -4,6 +4,7 @@
 
 pub mod bake;
 pub mod compose;
+pub mod dockerfile;
 pub mod dockerignore;
 pub mod makefile;
 pub mod scripts;
