@@ -1,8 +1,10 @@
 //! Pass 3: render the plan into files, in memory. Nothing here touches the disk.
 //!
-//! Templates hold layout; every user string reaches a file through the escaping filter of its sink
-//! (see [`filters`]). Each file gets a header naming mkmulti and the config, and a hash of its body so a later
-//! `generate` can tell a person's edit from its own output.
+//! Each output has a view model ([`views`]) built from the plan: the exact values its template prints. The
+//! templates hold layout only; every user string reaches a file through the escaping filter of its sink
+//! (see [`filters`]). The tag rule every output states is [`tags::TagRule`]. Each file gets a header naming
+//! mkmulti and the config, and a hash of its body so a later `generate` can tell a person's edit from its own
+//! output.
 
 use minijinja::syntax::SyntaxConfig;
 use minijinja::value::Serde;
