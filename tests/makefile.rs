@@ -148,10 +148,47 @@ fn tags_follow_the_ci_rule() {
         ]
     );
 
+    // A pre-release: only its version, without `v`, as metadata-action's `type=semver,pattern={{version}}`
+    // (no `2.0`, no `latest`); the sha tag as always.
+    p.commit("third");
+    let sha3 = p.short_sha();
+    p.git(&["tag", "v2.0.0-rc1"]);
+    assert_eq!(p.tags(&[]), [format!("{image}:2.0.0-rc1"), format!("{image}:sha-{sha3}")]);
+    p.git(&["tag", "v2.0.0-beta.2"]);
+    assert_eq!(p.tags(&["VERSION=v2.0.0-beta.2"]), [format!("{image}:2.0.0-beta.2"), format!("{image}:sha-{sha3}")]);
+    // Commits after a pre-release are not one.
+    p.commit("fourth");
+    let sha4 = p.short_sha();
+    let describe = p.git(&["describe", "--tags", "--always", "--dirty"]);
+    assert!(describe.ends_with(&format!("-1-g{sha4}")), "{describe}");
+    assert_eq!(p.tags(&[]), [format!("{image}:{describe}"), format!("{image}:sha-{sha4}")]);
+
     // The push target pushes exactly those tags.
     let (out, _) = p.make(&["-n", "docker-push-multi", "TAG=2.0.0"], "");
     for t in ["2.0.0", "2.0", "latest"] {
         assert!(out.contains(&format!("-t {image}:{t} ")), "{out}");
+    }
+}
+
+/// make's tags are the rule's, as `mkmulti::render::tags::TagRule` states it, for every shape of version.
+#[test]
+fn make_tags_agree_with_the_tag_rule() {
+    let config = "[project]\nname = \"p\"\n[registry]\nhost = \"ghcr.io\"\nnamespace = \"acme\"\n[[app]]\nname = \"api\"\nlanguage = \"go\"\n";
+    let p = Project::new(config);
+    let Ok(loaded) = mkmulti::load_str(config, "multiarch.toml", "multiarch.toml") else { panic!("valid") };
+    let rule = mkmulti::render::tags::TagRule::new(&loaded.plan.tags);
+    let sha = p.short_sha();
+    for version in
+        ["v1.2.3", "1.2.3", "v2.0.0-rc1", "v2.0.0-rc.1", "v1.2.3-4-gabc1234", "v1.3.0-dirty", "abc1234", "v1.2"]
+    {
+        let want: Vec<String> =
+            rule.local_tags(version, None, Some(&sha)).iter().map(|t| format!("ghcr.io/acme/api:{t}")).collect();
+        assert_eq!(p.tags(&[&format!("VERSION={version}")]), want, "VERSION={version}");
+    }
+    for tag in ["2.0.0", "2.0.0-rc1", "t1"] {
+        let want: Vec<String> =
+            rule.local_tags("v9.9.9", Some(tag), Some(&sha)).iter().map(|t| format!("ghcr.io/acme/api:{t}")).collect();
+        assert_eq!(p.tags(&["VERSION=v9.9.9", &format!("TAG={tag}")]), want, "TAG={tag}");
     }
 }
 
@@ -195,6 +232,16 @@ fn buildx_setup_registers_qemu_only_for_what_the_builder_cannot_run() {
     assert!(!calls.contains("buildx create"), "{calls}");
     assert!(!calls.contains("--privileged"), "{calls}");
     assert!(out.contains("The builder runs every platform in PLATFORMS."), "{out}");
+}
+
+#[test]
+fn buildx_setup_reads_every_node_of_the_builder() {
+    let p = Project::example("go-hello");
+    // The stub prints the first node's line and the second node's `Platforms:` line after it.
+    let (out, calls) = p.make(&["buildx-setup"], util::MULTI_NODE_PLATFORMS);
+    let install = format!("run --privileged --rm {} --install arm", mkmulti::actions::BINFMT_IMAGE);
+    assert!(calls.lines().any(|l| l == install), "only arm is missing: {calls}");
+    assert!(out.contains("Registering QEMU for: arm\n"), "{out}");
 }
 
 #[test]

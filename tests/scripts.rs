@@ -439,7 +439,10 @@ fn validate_reports_the_environment() {
         "  emulators:  qemu-aarch64 qemu-arm\n",
         "  linux/amd64          native\n",
         "  linux/arm64          the builder runs it (emulated or compatible)\n",
-        "  linux/arm/v7         the builder cannot run it: docker run --privileged --rm tonistiigi/binfmt --install all\n",
+        &format!(
+            "  linux/arm/v7         the builder cannot run it: docker run --privileged --rm {} --install all\n",
+            mkmulti::actions::BINFMT_IMAGE
+        ),
     ] {
         assert!(t.contains(line), "no `{}` in:\n{t}", line.trim_end());
     }
@@ -464,6 +467,22 @@ fn validate_reports_the_environment() {
     let t = stdout(&g.run("validate-multiarch.sh", &[], &env));
     assert!(t.contains("binfmt_misc:  not checked on Darwin"), "{t}");
     assert!(t.contains("arch:         arm64 (linux/arm64)\n"), "{t}");
+}
+
+/// The script reads `docker buildx inspect` as the Makefile's `buildx-setup` does (tests/makefile.rs runs the
+/// same canned output): every node's platforms, once each, without buildx's `*` marks.
+#[test]
+fn validate_reads_every_node_of_the_builder() {
+    let g = example("go-hello");
+    let env = [
+        ("STUB_MACHINE", "x86_64"),
+        ("STUB_PLATFORMS", "linux/amd64 linux/arm64 linux/arm/v7"),
+        ("STUB_BUILDER_PLATFORMS", util::MULTI_NODE_PLATFORMS),
+    ];
+    let t = stdout(&g.run("validate-multiarch.sh", &[], &env));
+    assert!(t.contains("  platforms:  linux/amd64 linux/amd64/v2 linux/arm64\n"), "{t}");
+    assert!(t.contains("  linux/arm64          the builder runs it (emulated or compatible)\n"), "{t}");
+    assert!(t.contains("  linux/arm/v7         the builder cannot run it: "), "{t}");
 }
 
 #[test]

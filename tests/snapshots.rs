@@ -245,3 +245,53 @@ fn the_validate_target_follows_the_scripts_output() {
         assert_eq!(files.iter().any(|f| f.path == "scripts/validate-multiarch.sh"), scripts);
     }
 }
+
+/// QEMU is registered with one image, pinned in `actions::BINFMT_IMAGE`: every mention of tonistiigi/binfmt in
+/// every file (the Makefile, the workflow, the validate script's advice) is that reference.
+#[test]
+fn every_binfmt_image_is_the_pinned_one() {
+    let pinned = mkmulti::actions::BINFMT_IMAGE;
+    assert!(pinned.contains("@sha256:"), "{pinned}");
+    let mut mentions = 0;
+    for dir in util::examples() {
+        for file in mkmulti::render::render(&util::load(&dir.join("multiarch.toml")).plan) {
+            for (at, _) in file.contents.match_indices("tonistiigi/binfmt") {
+                let rest = &file.contents[at..];
+                // The reference ends where a shell word, YAML scalar or comment word does.
+                let end =
+                    rest.find(|c: char| c.is_whitespace() || matches!(c, '\'' | '"' | ')' | ',')).unwrap_or(rest.len());
+                let reference = &rest[..end];
+                // Prose naming the image ("tonistiigi/binfmt, pinned") is not a reference.
+                if reference == "tonistiigi/binfmt" && rest[end..].starts_with(", pinned") {
+                    continue;
+                }
+                assert_eq!(reference, pinned, "{} in {}", file.path, dir.display());
+                mentions += 1;
+            }
+        }
+    }
+    assert!(mentions > 0, "no example mentions the binfmt image");
+}
+
+/// The bake file's opening comment is one comment line per line: a template tag that ate a newline once ran
+/// the usage line into the next sentence (`one app: backend, frontend# Variables ...`).
+#[test]
+fn the_bake_files_opening_comment_keeps_its_lines() {
+    for dir in util::examples() {
+        let mut plan = util::load(&dir.join("multiarch.toml")).plan;
+        plan.output.bake = true;
+        let files = mkmulti::render::render(&plan);
+        let bake = &files.iter().find(|f| f.path == "docker-bake.hcl").expect("a bake file").contents;
+        let body = bake.split_once("\n\n").expect("a header, then the body").1;
+        let comment: Vec<&str> = body.lines().take_while(|l| !l.is_empty()).collect();
+        assert!(comment.len() >= 5, "{}: {comment:?}", dir.display());
+        for line in comment {
+            assert!(line.starts_with("# "), "{}: not a comment line: {line}", dir.display());
+            assert!(!line[1..].contains("# "), "{}: two comment lines run together: {line}", dir.display());
+        }
+        assert!(body.contains(&format!(
+            "one app: {}\n",
+            plan.apps.iter().map(|a| a.name.as_str()).collect::<Vec<_>>().join(", ")
+        )));
+    }
+}

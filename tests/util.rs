@@ -36,3 +36,8 @@ pub fn insta_settings(subdir: &str) -> insta::Settings {
     s.set_prepend_module_to_snapshot(false);
     s
 }
+
+/// The platforms of a builder with two nodes, as a stub `docker buildx inspect` prints them after its first
+/// `Platforms:` label: each node lists its own, buildx stars the ones a node was created with, and amd64 is on
+/// both. Read as a whole: `linux/amd64 linux/amd64/v2 linux/arm64`.
+pub const MULTI_NODE_PLATFORMS: &str = "linux/amd64*, linux/amd64/v2\nPlatforms:     linux/arm64*, linux/amd64";

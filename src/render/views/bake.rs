@@ -1,0 +1,52 @@
+//! What `docker-bake.hcl.j2` prints: one target per app, the same image references as the Makefile, and the
+//! tag rule in words. These fields are load-bearing because the template prints them; it adds layout and the
+//! `hcl` escaping only.
+
+use serde::Serialize;
+
+use crate::plan::Plan;
+use crate::render::tags::TagRule;
+
+#[derive(Debug, Serialize)]
+pub struct BakeView<'a> {
+    pub project_name: &'a str,
+    /// The app names for the usage comment: `backend, frontend`.
+    pub app_names_text: String,
+    /// What TAG pushes, next to the tag rule the workflow and the Makefile follow; comment lines.
+    pub tags_comment: Vec<String>,
+    pub registry_prefix: &'a str,
+    pub app_names: Vec<&'a str>,
+    pub apps: Vec<BakeTarget<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct BakeTarget<'a> {
+    pub name: &'a str,
+    pub dockerfile: &'a str,
+    pub platforms: Vec<&'static str>,
+    /// The repository under `DOCKER_REGISTRY`, as the Makefile's `<IDENT>_IMAGE`.
+    pub image_name: &'a str,
+}
+
+impl<'a> BakeView<'a> {
+    pub fn new(plan: &'a Plan) -> Self {
+        let app_names: Vec<&str> = plan.apps.iter().map(|a| a.name.as_str()).collect();
+        Self {
+            project_name: &plan.project.name,
+            app_names_text: app_names.join(", "),
+            tags_comment: TagRule::new(&plan.tags).bake_comment(),
+            registry_prefix: &plan.registry.prefix,
+            app_names,
+            apps: plan
+                .apps
+                .iter()
+                .map(|a| BakeTarget {
+                    name: &a.name,
+                    dockerfile: &a.dockerfile,
+                    platforms: a.platforms.iter().map(|p| p.oci).collect(),
+                    image_name: &a.image_name,
+                })
+                .collect(),
+        }
+    }
+}

@@ -1,0 +1,166 @@
+//! What `Makefile.j2` prints: the project's variables, the tag rule as make code, one row per app and per
+//! platform target, and the QEMU names `buildx-setup` registers. These fields are load-bearing because the
+//! template prints them; it adds layout and the `make`/`make_sh` escaping only.
+
+use serde::Serialize;
+
+use crate::plan::{AppPlan, Plan};
+use crate::render::tags::TagRule;
+
+#[derive(Debug, Serialize)]
+pub struct MakefileView<'a> {
+    pub project_name: &'a str,
+    pub registry_prefix: &'a str,
+    /// Every platform any app builds for: the `PLATFORMS` default.
+    pub platforms_csv: String,
+    pub binfmt_image: &'static str,
+    /// The tag rule's comment lines (each starting with `# `).
+    pub tags_comment: Vec<String>,
+    /// Make code for `release_version :=`, `release_tag :=` and `TAGS ?=`.
+    pub release_version_expr: String,
+    pub release_tag_expr: String,
+    pub tags_expr: String,
+    /// One app: its image is `DOCKER_IMAGE`, the variable the single-image Makefile documents.
+    pub single_app: bool,
+    pub app_names: Vec<&'a str>,
+    pub apps: Vec<MakefileApp<'a>>,
+    /// One `docker-build-<slug>` target per project platform.
+    pub platform_targets: Vec<PlatformTarget<'a>>,
+    /// What the `buildx-setup` comment adds after "Builds cross-compile" (empty when nothing runs emulated).
+    pub emulation_note: &'static str,
+    /// `case` rows from a Docker architecture to QEMU's name for it, one per architecture mkmulti knows.
+    pub qemu_arches: Vec<QemuArch>,
+    /// `make validate` runs the validate script, generated with the scripts.
+    pub validate: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MakefileApp<'a> {
+    pub name: &'a str,
+    pub ident: &'a str,
+    pub image_name: &'a str,
+    pub dockerfile: &'a str,
+    pub platforms_csv: &'a str,
+    /// `$(<IDENT>_IMAGE)`: the image reference every per-app recipe uses.
+    pub image_var: String,
+    /// `$(<IDENT>_PLATFORMS)`.
+    pub platforms_var: String,
+    /// The `<IDENT>_PLATFORMS` default: `$(PLATFORMS)` when the app builds every project platform, so one
+    /// `PLATFORMS=...` on the command line narrows every app; else the app's own list.
+    pub platforms_default: String,
+    pub platform_slugs: Vec<PlatformRow<'a>>,
+    pub smoke_test: &'a [String],
+}
+
+#[derive(Debug, Serialize)]
+pub struct PlatformRow<'a> {
+    pub slug: &'a str,
+    pub oci: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PlatformTarget<'a> {
+    pub slug: &'a str,
+    pub oci: &'static str,
+    /// The apps built for this platform.
+    pub app_names: Vec<&'a str>,
+}
+
+#[derive(Debug, PartialEq, Eq, Serialize)]
+pub struct QemuArch {
+    pub arch: &'static str,
+    pub qemu: &'static str,
+}
+
+impl<'a> MakefileView<'a> {
+    pub fn new(plan: &'a Plan) -> Self {
+        let rule = TagRule::new(&plan.tags);
+        let platforms_csv = plan.platforms.iter().map(|p| p.oci).collect::<Vec<_>>().join(",");
+        let apps = plan.apps.iter().map(|app| MakefileApp::new(app, &platforms_csv)).collect();
+        let platform_targets = plan
+            .platforms
+            .iter()
+            .map(|p| PlatformTarget {
+                slug: &p.slug,
+                oci: p.oci,
+                app_names: plan
+                    .apps
+                    .iter()
+                    .filter(|a| a.platforms.iter().any(|ap| ap.oci == p.oci))
+                    .map(|a| a.name.as_str())
+                    .collect(),
+            })
+            .collect();
+        Self {
+            project_name: &plan.project.name,
+            registry_prefix: &plan.registry.prefix,
+            platforms_csv,
+            binfmt_image: plan.ci.binfmt_image,
+            tags_comment: rule.make_comment(),
+            release_version_expr: rule.make_release_version(),
+            release_tag_expr: rule.make_release_tag(),
+            tags_expr: rule.make_tags(),
+            single_app: plan.apps.len() == 1,
+            app_names: plan.apps.iter().map(|a| a.name.as_str()).collect(),
+            apps,
+            platform_targets,
+            emulation_note: if plan.ci.needs_qemu {
+                " (runtime packages still install on the target platform)"
+            } else {
+                ""
+            },
+            qemu_arches: qemu_arches(),
+            validate: plan.output.scripts,
+        }
+    }
+}
+
+impl<'a> MakefileApp<'a> {
+    fn new(app: &'a AppPlan, project_platforms_csv: &str) -> Self {
+        let platforms_var = format!("$({}_PLATFORMS)", app.ident);
+        Self {
+            name: &app.name,
+            ident: &app.ident,
+            image_name: &app.image_name,
+            dockerfile: &app.dockerfile,
+            platforms_csv: &app.platforms_csv,
+            image_var: format!("$({}_IMAGE)", app.ident),
+            platforms_default: if app.platforms_csv == project_platforms_csv {
+                "$(PLATFORMS)".to_string()
+            } else {
+                app.platforms_csv.clone()
+            },
+            platforms_var,
+            platform_slugs: app.platforms.iter().map(|p| PlatformRow { slug: &p.slug, oci: p.oci }).collect(),
+            smoke_test: &app.smoke_test,
+        }
+    }
+}
+
+/// One row per Docker architecture of the platform table (variants share their architecture's row).
+fn qemu_arches() -> Vec<QemuArch> {
+    let mut rows: Vec<QemuArch> = Vec::new();
+    for p in crate::platform::PLATFORMS {
+        if rows.last().is_none_or(|r| r.arch != p.arch) {
+            rows.push(QemuArch { arch: p.arch, qemu: p.qemu_arch });
+        }
+    }
+    rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_architecture_gets_one_qemu_row() {
+        let rows = qemu_arches();
+        let mut arches: Vec<&str> = rows.iter().map(|r| r.arch).collect();
+        let all = arches.len();
+        arches.sort_unstable();
+        arches.dedup();
+        assert_eq!(arches.len(), all, "an architecture appears twice: {rows:?}");
+        assert!(rows.contains(&QemuArch { arch: "arm64", qemu: "aarch64" }), "{rows:?}");
+        assert!(rows.contains(&QemuArch { arch: "arm", qemu: "arm" }), "{rows:?}");
+    }
+}
