@@ -16,7 +16,23 @@ pub fn register(env: &mut Environment<'_>) {
 }
 
 /// POSIX shell single quotes: `it's` -> `'it'\''s'`.
+///
+/// A word holding `$`, a backtick or a backslash is written in double quotes with those (and `"`) escaped
+/// instead: the same word to the shell, and shellcheck reads `'$x'` as a forgotten expansion (SC2016) and a
+/// single-quoted word ending in `\\` as a forgotten escape (SC1003).
 pub fn sh(v: &str) -> String {
+    if v.contains(['$', '`', '\\']) {
+        let mut out = String::with_capacity(v.len() + 2);
+        out.push('"');
+        for c in v.chars() {
+            if matches!(c, '$' | '`' | '\\' | '"') {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+        out.push('"');
+        return out;
+    }
     format!("'{}'", v.replace('\'', r"'\''"))
 }
 
@@ -47,14 +63,34 @@ pub fn compose(v: &str) -> String {
 }
 
 /// A Dockerfile `ENV`/`LABEL`/`ARG` value in double quotes: `\`, `"` and `$` escaped.
+///
+/// BuildKit reads `"a\\"` as `a\`, but hadolint's parser takes a `\\` right before a `"` for an escaped quote
+/// and fails. So a run of backslashes before a `"` or at the end is written outside the quotes (`"a"\\""`):
+/// one word to BuildKit's lexer, and a line hadolint parses.
 pub fn docker_quoted(v: &str) -> String {
+    let chars: Vec<char> = v.chars().collect();
     let mut out = String::with_capacity(v.len() + 2);
     out.push('"');
-    for c in v.chars() {
-        if matches!(c, '\\' | '"' | '$') {
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i] == '\\' {
+            let run = chars[i..].iter().take_while(|c| **c == '\\').count();
+            let outside = matches!(chars.get(i + run), None | Some('"'));
+            if outside {
+                out.push('"');
+            }
+            out.push_str(&"\\\\".repeat(run));
+            if outside {
+                out.push('"');
+            }
+            i += run;
+            continue;
+        }
+        if matches!(chars[i], '"' | '$') {
             out.push('\\');
         }
-        out.push(c);
+        out.push(chars[i]);
+        i += 1;
     }
     out.push('"');
     out
@@ -78,9 +114,31 @@ pub fn exec_form(v: Value) -> Result<String, Error> {
         })
         .collect::<Result<_, _>>()?;
     // Each word by the JSON serialiser, joined with `, ` between words (never inside one).
-    let quoted: Vec<String> =
-        words.iter().map(|w| serde_json::to_string(w).expect("strings always serialise")).collect();
+    let quoted: Vec<String> = words.iter().map(|w| json_string(w)).collect();
     Ok(format!("[{}]", quoted.join(", ")))
+}
+
+/// A JSON string with a backslash written `\u005c`: the same string to BuildKit's JSON reader, while hadolint
+/// reads a `\\` before a quote as an escaped quote and calls the whole array shell form (DL3025).
+fn json_string(word: &str) -> String {
+    let json = serde_json::to_string(word).expect("strings always serialise");
+    let mut out = String::with_capacity(json.len());
+    let mut chars = json.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('\\') => out.push_str("\\u005c"),
+            Some(escaped) => {
+                out.push('\\');
+                out.push(escaped);
+            }
+            None => out.push('\\'),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -90,14 +148,24 @@ mod tests {
     #[test]
     fn sh_quotes_everything_literally() {
         assert_eq!(sh("plain"), "'plain'");
-        assert_eq!(sh("it's $(rm -rf /) `x` \"y\""), r#"'it'\''s $(rm -rf /) `x` "y"'"#);
+        assert_eq!(sh("it's \"y\""), r#"'it'\''s "y"'"#);
+        assert_eq!(sh("it's $(rm -rf /) `x` \"y\""), r#""it's \$(rm -rf /) \`x\` \"y\"""#);
+        assert_eq!(sh(r"a\"), r#""a\\""#);
         assert_eq!(sh(""), "''");
+    }
+
+    #[test]
+    fn sh_words_read_back_unchanged_by_a_shell() {
+        for word in ["plain", "it's", "$HOME", r"a\", "`x`", "\"q\"", r"%r\0N\", "$(id)", "a'b$c\\d\"e`f"] {
+            let out = std::process::Command::new("sh").arg("-c").arg(format!("printf '%s' {}", sh(word))).output();
+            assert_eq!(String::from_utf8(out.unwrap().stdout).unwrap(), word);
+        }
     }
 
     #[test]
     fn make_doubles_dollars_and_escapes_comments() {
         assert_eq!(make("a$b#c"), r"a$$b\#c");
-        assert_eq!(make_recipe(&sh("$HOME#x")), "'$$HOME#x'", "a recipe keeps `#` as it is");
+        assert_eq!(make_recipe(&sh("$HOME#x")), r#""\$$HOME#x""#, "a recipe keeps `#` as it is");
     }
 
     #[test]
@@ -122,6 +190,23 @@ mod tests {
     #[test]
     fn docker_quoted_escapes_expansion_and_quotes() {
         assert_eq!(docker_quoted(r#"a "b" $c \d"#), r#""a \"b\" \$c \\d""#);
+    }
+
+    #[test]
+    fn exec_form_writes_backslashes_as_unicode_escapes() {
+        let v = Value::from(minijinja::value::Serde(["a\\", "b\\\"c", "\u{2028}"]));
+        let out = exec_form(v).unwrap();
+        assert_eq!(out, "[\"a\\u005c\", \"b\\u005c\\\"c\", \"\u{2028}\"]");
+        let back: Vec<String> = serde_json::from_str(&out).unwrap();
+        assert_eq!(back, ["a\\", "b\\\"c", "\u{2028}"]);
+    }
+
+    #[test]
+    fn backslashes_before_a_quote_or_the_end_stand_outside_the_quotes() {
+        assert_eq!(docker_quoted(r"a\"), r#""a"\\"""#);
+        assert_eq!(docker_quoted(r#"x\"y"#), r#""x"\\"\"y""#);
+        assert_eq!(docker_quoted(r"\\"), r#"""\\\\"""#);
+        assert_eq!(docker_quoted(r"^\d+$"), r#""^\\d+\$""#);
     }
 
     #[test]

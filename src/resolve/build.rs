@@ -130,9 +130,9 @@ fn app(raw: &RawConfig, a: &RawApp, registry: &RegistryPlan, several: bool) -> A
                 .enumerate()
                 .map(|(i, w)| if i == 0 && w == derive::bin(a) { bin_path.clone() } else { w.clone() })
                 .collect(),
-            interval: h.interval.clone(),
-            timeout: h.timeout.clone(),
-            start_period: h.start_period.clone(),
+            interval: single_unit(&h.interval),
+            timeout: single_unit(&h.timeout),
+            start_period: single_unit(&h.start_period),
             retries: h.retries,
         }),
         smoke_test: a
@@ -226,6 +226,43 @@ fn ci(raw: &RawConfig, apps: &[AppPlan], platforms: &[PlatformPlan]) -> CiPlan {
     }
 }
 
+/// A Docker duration (`1m30s`, `500ms`) as one number and one unit of `s`, `m` or `h` (`90s`, `0.5s`): the same
+/// duration to Docker and compose, and the only form hadolint's `HEALTHCHECK` parser reads.
+fn single_unit(duration: &str) -> String {
+    let simple = duration.strip_suffix(['s', 'm', 'h']).is_some_and(|n| {
+        !n.is_empty() && !n.ends_with('m') && n.chars().all(|c| c.is_ascii_digit() || c == '.')
+    });
+    if simple {
+        return duration.to_string();
+    }
+    // Checked by the duration grammar: numbers, each followed by one of Go's units.
+    let mut nanos: f64 = 0.0;
+    let mut number = String::new();
+    let mut chars = duration.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c.is_ascii_digit() || c == '.' {
+            number.push(c);
+            continue;
+        }
+        let mut unit = c.to_string();
+        while chars.peek().is_some_and(|c| c.is_ascii_alphabetic()) {
+            unit.push(chars.next().expect("peeked"));
+        }
+        let scale = match unit.as_str() {
+            "ns" => 1.0,
+            "us" => 1e3,
+            "ms" => 1e6,
+            "s" => 1e9,
+            "m" => 60e9,
+            _ => 3600e9,
+        };
+        nanos += number.parse::<f64>().unwrap_or(0.0) * scale;
+        number.clear();
+    }
+    let seconds = format!("{:.9}", nanos / 1e9);
+    format!("{}s", seconds.trim_end_matches('0').trim_end_matches('.'))
+}
+
 /// The platforms an x86-64 runner cannot run without QEMU, comma-separated.
 fn x86_foreign_csv(platforms: &[PlatformPlan]) -> String {
     platforms.iter().filter(|p| !p.x86_native).map(|p| p.oci).collect::<Vec<_>>().join(",")
@@ -271,6 +308,16 @@ mod tests {
     fn header_labels_cannot_inject_lines_or_expressions() {
         assert_eq!(header_label("deploy/multiarch.toml"), "deploy/multiarch.toml");
         assert_eq!(header_label("a\nRUN x ${{ y }}.toml"), "a_RUN_x_____y___.toml");
+    }
+
+    #[test]
+    fn durations_become_one_number_and_one_unit() {
+        for (given, written) in
+            [("30s", "30s"), ("1m", "1m"), ("1.5s", "1.5s"), ("1m30s", "90s"), ("500ms", "0.5s"), ("1h0m1s", "3601s")]
+        {
+            assert_eq!(single_unit(given), written, "{given}");
+        }
+        assert_eq!(single_unit("250us"), "0.00025s");
     }
 
     #[test]

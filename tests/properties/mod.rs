@@ -16,8 +16,10 @@
 //! - `rendered`: loading a config, the checks of a whole rendered set, and each file's structure;
 //! - `dockerfile`: the Dockerfile instruction reader and the checks of an app's Dockerfile;
 //! - `yaml`: the YAML reader and shape, and the checks of `compose.yaml` and the workflow;
-//! - `make_shell`: the rules GNU make reads, `bash -n`, and what make recipes and scripts pass on.
+//! - `make_shell`: the rules GNU make reads, `bash -n`, and what make recipes and scripts pass on;
+//! - `checkers`: every accepted config's files pass the real standard checkers.
 
+mod checkers;
 mod dockerfile;
 mod hostile;
 mod make_shell;

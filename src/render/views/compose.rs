@@ -1,5 +1,7 @@
-//! What `compose.yaml.j2` prints: one service per app with its image reference, platform default, settings
-//! and named volumes. These fields are load-bearing because the template prints them; it adds layout and
+//! What `compose.yaml.j2` prints: one service per app with its image reference, settings and named volumes.
+//! Compose builds for the machine's own platform (no `platform:`, no `build.platforms`, which fail with the
+//! docker driver), except for an app that does not build for both machines compose runs on, amd64 and arm64:
+//! that one is pinned to its first platform. These fields are load-bearing because the template prints them; it adds layout and
 //! the `yaml`/`compose` escaping only.
 
 use serde::Serialize;
@@ -9,8 +11,8 @@ use crate::plan::{AppPlan, Plan};
 #[derive(Debug, Serialize)]
 pub struct ComposeView<'a> {
     pub project_name: &'a str,
-    /// The platform `DOCKER_DEFAULT_PLATFORM` defaults to in the opening comment: the project's first.
-    pub default_platform: &'static str,
+    /// The apps pinned to a platform of their own, named in the opening comment; empty when none.
+    pub pinned: String,
     pub services: Vec<Service<'a>>,
     /// Every named volume of every service, declared at the top level; empty when none.
     pub volumes: Vec<String>,
@@ -22,11 +24,9 @@ pub struct Service<'a> {
     /// `<image>:${TAG:-latest}`: the Makefile's and the scripts' default tag is `latest` here too.
     pub image: String,
     pub dockerfile: &'a str,
-    pub platforms: Vec<&'static str>,
-    /// `${DOCKER_DEFAULT_PLATFORM:-<the app's first platform>}`: the service's `platform:` and the value of
-    /// its platform variable.
-    pub platform: String,
-    pub platform_env: &'a str,
+    /// `${DOCKER_DEFAULT_PLATFORM:-<the app's first platform>}` for an app that does not build for both amd64
+    /// and arm64; `None` (the machine's own platform) otherwise.
+    pub platform: Option<String>,
     pub environment: &'a [(String, String)],
     pub ports: &'a [u16],
     /// `<volume name>:<path>` for each of the app's volumes.
@@ -47,10 +47,13 @@ pub struct Healthcheck<'a> {
 
 impl<'a> ComposeView<'a> {
     pub fn new(plan: &'a Plan) -> Self {
+        let services: Vec<Service<'a>> = plan.apps.iter().map(Service::new).collect();
+        let pinned: Vec<String> =
+            services.iter().filter(|s| s.platform.is_some()).map(|s| format!("`{}`", s.name)).collect();
         Self {
             project_name: &plan.project.name,
-            default_platform: plan.platforms.first().map_or("", |p| p.oci),
-            services: plan.apps.iter().map(Service::new).collect(),
+            pinned: pinned.join(", "),
+            services,
             volumes: plan.apps.iter().flat_map(|a| volume_names(a).into_iter()).collect(),
         }
     }
@@ -59,13 +62,13 @@ impl<'a> ComposeView<'a> {
 impl<'a> Service<'a> {
     fn new(app: &'a AppPlan) -> Self {
         let first = app.platforms.first().map_or("", |p| p.oci);
+        let builds = |oci: &str| app.platforms.iter().any(|p| p.oci == oci);
+        let native_everywhere = MACHINE_PLATFORMS.iter().all(|m| builds(m));
         Self {
             name: &app.name,
             image: format!("{}:${{TAG:-latest}}", app.image),
             dockerfile: &app.dockerfile,
-            platforms: app.platforms.iter().map(|p| p.oci).collect(),
-            platform: format!("${{DOCKER_DEFAULT_PLATFORM:-{first}}}"),
-            platform_env: &app.platform_env,
+            platform: (!native_everywhere).then(|| format!("${{DOCKER_DEFAULT_PLATFORM:-{first}}}")),
             environment: &app.compose_environment,
             ports: &app.ports,
             volumes: volume_names(app)
@@ -84,6 +87,9 @@ impl<'a> Service<'a> {
         }
     }
 }
+
+/// The platforms of the machines compose runs on: x86-64 PCs and servers, and Apple silicon and Arm servers.
+const MACHINE_PLATFORMS: &[&str] = &["linux/amd64", "linux/arm64"];
 
 /// `<app>-data-<n>`, one per volume, numbered from 1.
 fn volume_names(app: &AppPlan) -> Vec<String> {
