@@ -250,9 +250,21 @@ pub fn spdx(v: &str) -> Check {
     matches(&SPDX, v, "a license is an SPDX expression like `MIT` or `MIT OR Apache-2.0`")
 }
 
+/// The longest free-text value, in bytes. BuildKit's parser reads a Dockerfile line of at most 64 KiB, and a value
+/// stands on a line of its own; escaping can double it.
+pub const MAX_TEXT_BYTES: usize = 16 * 1024;
+
 /// Free text (descriptions, env values, args): anything printable, but nothing that can change a file's
-/// structure in any sink: no control, bidi or zero-width characters, no GitHub expression opener.
+/// structure in any sink: no control, bidi or zero-width characters, no GitHub expression opener, and no more
+/// than [`MAX_TEXT_BYTES`].
 pub fn text(v: &str) -> Check {
+    if v.len() > MAX_TEXT_BYTES {
+        return Err(format!(
+            "{} bytes is too long: a value has at most {MAX_TEXT_BYTES} (a Dockerfile line holds 64 KiB); pass large \
+             data as a file or at run time",
+            v.len()
+        ));
+    }
     if let Some(c) = v.chars().find(|c| is_forbidden_char(*c)) {
         return Err(format!(
             "U+{:04X} ({}) is not allowed: control, bidi and zero-width characters are refused",

@@ -229,9 +229,9 @@ fn ci(raw: &RawConfig, apps: &[AppPlan], platforms: &[PlatformPlan]) -> CiPlan {
 /// A Docker duration (`1m30s`, `500ms`) as one number and one unit of `s`, `m` or `h` (`90s`, `0.5s`): the same
 /// duration to Docker and compose, and the only form hadolint's `HEALTHCHECK` parser reads.
 fn single_unit(duration: &str) -> String {
-    let simple = duration.strip_suffix(['s', 'm', 'h']).is_some_and(|n| {
-        !n.is_empty() && !n.ends_with('m') && n.chars().all(|c| c.is_ascii_digit() || c == '.')
-    });
+    let simple = duration
+        .strip_suffix(['s', 'm', 'h'])
+        .is_some_and(|n| !n.is_empty() && !n.ends_with('m') && n.chars().all(|c| c.is_ascii_digit() || c == '.'));
     if simple {
         return duration.to_string();
     }

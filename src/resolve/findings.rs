@@ -31,13 +31,13 @@ impl Findings {
     /// Every value first passes [`grammar::text`] (no control or invisible characters).
     pub fn check(&mut self, path: &KeyPath, value: &str, what: &str, check: fn(&str) -> Check) -> bool {
         if let Err(why) = grammar::text(value) {
-            self.error_help(path.clone(), format!("invalid {what} {value:?}"), why);
+            self.error_help(path.clone(), format!("invalid {what} {}", shown(&format!("{value:?}"))), why);
             return false;
         }
         match check(value) {
             Ok(()) => true,
             Err(why) => {
-                self.error_help(path.clone(), format!("invalid {what} {}", quoted(value)), why);
+                self.error_help(path.clone(), format!("invalid {what} {}", shown(&quoted(value))), why);
                 false
             }
         }
@@ -73,6 +73,20 @@ pub fn any(_: &str) -> Check {
     Ok(())
 }
 
+/// The longest value a message shows in full, in characters.
+const SHOWN_CHARS: usize = 80;
+
+/// A quoted value as a message shows it: in full up to [`SHOWN_CHARS`], else its start and its length, so a huge
+/// value cannot flood the terminal.
+pub fn shown(quoted: &str) -> String {
+    let count = quoted.chars().count();
+    if count <= SHOWN_CHARS {
+        return quoted.to_string();
+    }
+    let start: String = quoted.chars().take(SHOWN_CHARS - 20).collect();
+    format!("{start}... ({count} characters)")
+}
+
 /// A value in a message: in backticks, or in double quotes (Rust's escaping) when it holds a backtick itself,
 /// so the value's end is never ambiguous.
 pub fn quoted(v: &str) -> String {
@@ -95,6 +109,17 @@ mod tests {
         assert!(!f.check(&KeyPath::root().key("k"), "a\u{7}", "name", any));
         assert!(f.has_errors());
         assert!(f.messages()[0].starts_with("invalid name \"a\\u{7}\""));
+    }
+
+    #[test]
+    fn huge_values_are_refused_and_shown_cut_short() {
+        let mut f = Findings::default();
+        let huge = "x".repeat(grammar::MAX_TEXT_BYTES + 1);
+        assert!(!f.check(&KeyPath::root().key("k"), &huge, "value", any));
+        let message = &f.messages()[0];
+        assert!(message.len() < 120 && message.ends_with(&format!("({} characters)", huge.len() + 2)), "{message}");
+        let mut f = Findings::default();
+        assert!(f.check(&KeyPath::root().key("k"), &"x".repeat(grammar::MAX_TEXT_BYTES), "value", any));
     }
 
     #[test]

@@ -25,7 +25,11 @@ fn checkers() -> PathBuf {
 fn every_accepted_config_passes_the_standard_checkers() {
     if !checkers().join("bin/hadolint").exists() {
         // CI installs the checkers before the tests (.ci/run), so there this cannot be skipped.
-        assert!(std::env::var_os("CI").is_none(), "run scripts/install-checkers.sh first: no checkers in {:?}", checkers());
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "run scripts/install-checkers.sh first: no checkers in {:?}",
+            checkers()
+        );
         eprintln!("skipped: no checkers in {:?} (scripts/install-checkers.sh installs them)", checkers());
         return;
     }

@@ -34,6 +34,27 @@ pub fn names(p: &KeyPath, app: &RawApp, f: &mut Findings) {
     }
 }
 
+/// The longest image name a registry takes, host and path together (the distribution spec's limit).
+const MAX_IMAGE_NAME: usize = 255;
+
+/// The image name as pushed, `host/namespace/image`, fits the registries' limit: each part may be valid on its
+/// own and the whole too long.
+pub fn image_reference(raw: &RawConfig, p: &KeyPath, app: &RawApp, f: &mut Findings) {
+    let image = derive::image(&raw.registry, app);
+    if image.len() > MAX_IMAGE_NAME {
+        let key = if app.image.is_some() { "image" } else { "name" };
+        f.error_help(
+            p.key(key),
+            format!(
+                "the image name `{}...` is {} characters; registries take at most {MAX_IMAGE_NAME}",
+                &image[..40],
+                image.len()
+            ),
+            "shorten `image` or `registry.namespace`",
+        );
+    }
+}
+
 /// Keys of the other language are mistakes, not silently ignored settings.
 pub fn language_keys(p: &KeyPath, app: &RawApp, f: &mut Findings) {
     let wrong = app.language.other();
@@ -325,6 +346,15 @@ mod tests {
         assert_eq!(found(&raw, on_app(names)), ["invalid app name `Bad Name`"]);
         raw.app[0].bin = Some("bad bin".into());
         assert_eq!(found(&raw, on_app(names)).len(), 2);
+    }
+
+    #[test]
+    fn image_names_fit_the_registry_limit_as_a_whole() {
+        let rule = |r: &RawConfig, f: &mut Findings| image_reference(r, &app0(), &r.app[0], f);
+        let long = format!("language = \"go\"\nimage = \"{}\"", "a".repeat(241));
+        assert_eq!(found(&config_with_app(&long), rule).len(), 1, "docker.io/acme/ and 241 characters");
+        let fits = format!("language = \"go\"\nimage = \"{}\"", "a".repeat(MAX_IMAGE_NAME - "docker.io/acme/".len()));
+        assert!(found(&config_with_app(&fits), rule).is_empty());
     }
 
     #[test]

@@ -26,6 +26,7 @@ pub fn check(raw: &RawConfig, f: &mut Findings) {
     for (i, app) in raw.app.iter().enumerate().take(MAX_APPS) {
         let p = root.key("app").index(i);
         apps::names(&p, app, f);
+        apps::image_reference(raw, &p, app, f);
         if let Some(list) = &app.platforms {
             platforms::platform_list(&p.key("platforms"), list, f);
         }

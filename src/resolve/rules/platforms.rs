@@ -17,6 +17,14 @@ pub fn platform_list(path: &KeyPath, list: &[String], f: &mut Findings) {
             "list at least one platform, e.g. `[\"linux/amd64\"]`",
         );
     }
+    if list.len() > MAX_LIST {
+        f.error_help(
+            path.clone(),
+            format!("too many entries ({}, at most {MAX_LIST})", list.len()),
+            format!("mkmulti knows {} platforms; list each once", platform::PLATFORMS.len()),
+        );
+        return;
+    }
     let mut seen: Vec<&'static PlatformInfo> = Vec::new();
     for (i, s) in list.iter().enumerate().take(MAX_LIST) {
         let at = path.index(i);
@@ -151,6 +159,12 @@ mod tests {
         assert_eq!(list("p", &["linux/amd64", "x86_64"])[1], "Error `linux/amd64` is listed twice");
         assert!(list("p", &["linux/sparc"])[0].starts_with("Error invalid platform `linux/sparc`"));
         assert_eq!(list("p", &[]), ["Error the platform list is empty"]);
+    }
+
+    #[test]
+    fn a_huge_list_is_one_error_not_one_per_entry() {
+        let entries = vec!["nope"; MAX_LIST * 40];
+        assert_eq!(list("p", &entries).len(), 1);
     }
 
     #[test]
