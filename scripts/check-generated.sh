@@ -10,8 +10,9 @@
 #                                  SchemaStore github-workflows schema,
 #                                  zizmor --offline (only with --zizmor)
 #   compose.yaml                   compose-spec schema + `docker-compose config`
-#                                  with DOCKER_DEFAULT_PLATFORM unset and set to
-#                                  each platform listed in build.platforms
+#                                  with DOCKER_DEFAULT_PLATFORM unset, set to
+#                                  linux/amd64 and linux/arm64, and to each
+#                                  platform listed in build.platforms
 #   scripts/**/*.sh                shellcheck (all severities), +x, #! line
 #   Makefile                       `make -n --warn-undefined-variables` for the
 #                                  default goal and every target, with a
@@ -202,7 +203,8 @@ compose_config() {
     [[ $status -eq 0 && -z "$out" ]]
 }
 
-# Print the distinct build.platforms entries of a compose file, one a line.
+# Print the platforms to check a compose file under, one a line: the two machines compose runs on (amd64 and
+# arm64, as DOCKER_DEFAULT_PLATFORM) and any build.platforms entry.
 compose_platforms() {
     "$py" - "$1" <<'PY'
 import sys
@@ -214,7 +216,7 @@ except ImportError:
     import yaml
     with open(sys.argv[1]) as f:
         data = yaml.safe_load(f)
-seen = []
+seen = ["linux/amd64", "linux/arm64"]
 services = (data or {}).get("services") or {}
 for service in services.values():
     build = (service or {}).get("build")
