@@ -17,6 +17,7 @@ pub mod init;
 pub mod parse;
 pub mod plan;
 pub mod platform;
+pub mod project;
 pub mod render;
 pub mod resolve;
 pub mod schema;

@@ -110,7 +110,7 @@ fn forge_url(module: &str) -> Option<String> {
 
 /// Whether `dir` holds a buildable `package main`: a non-test `.go` file whose package clause says `main` and
 /// that is not excluded with a `//go:build ignore` constraint (the usual mark of a `go run gen.go` helper).
-fn has_main_package(dir: &Path) -> Result<bool, InitError> {
+pub(crate) fn has_main_package(dir: &Path) -> Result<bool, InitError> {
     for file in list_dir(dir)? {
         let Some(name) = file.file_name().and_then(|n| n.to_str()) else {
             continue;

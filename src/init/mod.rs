@@ -15,8 +15,8 @@ use serde::Serialize;
 
 use crate::config::Language;
 
-mod go;
-mod rust;
+pub(crate) mod go;
+pub(crate) mod rust;
 mod scaffold;
 
 pub use crate::toml_fmt::toml_str;

@@ -1,0 +1,129 @@
+use std::fs;
+use std::path::Path;
+
+use super::*;
+
+fn write(root: &Path, rel: &str, contents: &str) {
+    let path = root.join(rel);
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(path, contents).unwrap();
+}
+
+/// The messages of every project finding for the app table `app` in `dir`.
+fn findings(dir: &Path, app: &str) -> Vec<String> {
+    let text = format!("[project]\nname = \"p\"\n[registry]\nnamespace = \"acme\"\n[[app]]\nname = \"api\"\n{app}\n");
+    let raw: RawConfig = toml::from_str(&text).unwrap();
+    let plan = crate::resolve::plan(&raw, "m.toml").plan.expect("a valid config");
+    check(&raw, &plan, dir).into_iter().map(|d| d.message).collect()
+}
+
+fn go_project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "go.mod", "module example.com/api\n\ngo 1.24.2\n");
+    write(dir.path(), "cmd/api/main.go", "package main\n\nfunc main() {}\n");
+    write(dir.path(), "internal/x/x.go", "package x\n");
+    dir
+}
+
+#[test]
+fn a_go_project_that_builds_passes() {
+    let dir = go_project();
+    assert!(findings(dir.path(), "language = \"go\"\nmain = \"./cmd/api\"").is_empty());
+}
+
+#[test]
+fn go_main_must_be_a_main_package() {
+    let dir = go_project();
+    assert_eq!(
+        findings(dir.path(), "language = \"go\"\nmain = \"./internal/x\""),
+        ["`./internal/x` holds no `package main` in module example.com/api"]
+    );
+    assert_eq!(
+        findings(dir.path(), "language = \"go\"\nmain = \"./cmd/nope\""),
+        ["`./cmd/nope` is not a directory in module example.com/api"]
+    );
+    assert_eq!(findings(dir.path(), "language = \"go\"").len(), 1, "the default `.` holds no main package here");
+}
+
+#[test]
+fn the_go_builder_is_not_older_than_go_mod() {
+    let dir = go_project();
+    let found = findings(dir.path(), "language = \"go\"\nmain = \"./cmd/api\"\ngo.version = \"1.23\"");
+    assert_eq!(found, ["go.mod needs Go 1.24 (its `go` line), but the builder is Go 1.23"]);
+    assert!(findings(dir.path(), "language = \"go\"\nmain = \"./cmd/api\"\ngo.version = \"1.24\"").is_empty());
+}
+
+#[test]
+fn required_modules_need_go_sum_or_vendor() {
+    let dir = go_project();
+    write(dir.path(), "go.mod", "module example.com/api\n\ngo 1.24\n\nrequire example.com/dep v1.0.0\n");
+    assert_eq!(
+        findings(dir.path(), "language = \"go\"\nmain = \"./cmd/api\""),
+        ["go.mod requires modules, but there is no go.sum beside it"]
+    );
+    write(dir.path(), "go.sum", "");
+    assert!(findings(dir.path(), "language = \"go\"\nmain = \"./cmd/api\"").is_empty());
+}
+
+fn rust_project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "Cargo.toml",
+        "[package]\nname = \"api\"\nversion = \"0.1.0\"\nedition = \"2021\"\nrust-version = \"1.82\"\n",
+    );
+    write(dir.path(), "src/main.rs", "fn main() {}\n");
+    write(dir.path(), "Cargo.lock", "version = 4\n");
+    dir
+}
+
+#[test]
+fn a_rust_project_that_builds_passes() {
+    let dir = rust_project();
+    assert!(findings(dir.path(), "language = \"rust\"").is_empty());
+}
+
+#[test]
+fn rust_needs_a_lock_file() {
+    let dir = rust_project();
+    fs::remove_file(dir.path().join("Cargo.lock")).unwrap();
+    let found = findings(dir.path(), "language = \"rust\"");
+    assert_eq!(found.len(), 1);
+    assert!(found[0].starts_with("no Cargo.lock in the build context"), "{found:?}");
+}
+
+#[test]
+fn rust_bins_must_exist() {
+    let dir = rust_project();
+    assert_eq!(
+        findings(dir.path(), "language = \"rust\"\nbin = \"server\""),
+        ["the root package has no binary target `server`"]
+    );
+}
+
+#[test]
+fn the_rust_builder_is_not_older_than_rust_version() {
+    let dir = rust_project();
+    assert_eq!(
+        findings(dir.path(), "language = \"rust\"\nrust.version = \"1.80\""),
+        ["the crate needs Rust 1.82, but the builder is Rust 1.80"]
+    );
+    assert!(findings(dir.path(), "language = \"rust\"\nrust.version = \"1.82.1\"").is_empty());
+    assert!(findings(dir.path(), "language = \"rust\"").is_empty(), "`1` follows the latest stable");
+}
+
+#[test]
+fn a_missing_manifest_is_one_finding_per_app() {
+    let dir = tempfile::tempdir().unwrap();
+    let found = findings(dir.path(), "language = \"go\"");
+    assert_eq!(found.len(), 1);
+    assert!(found[0].starts_with("no go.mod in the build context"), "{found:?}");
+}
+
+#[test]
+fn versions_compare_as_numbers() {
+    assert!(newer("1.10", &[1, 9]));
+    assert!(!newer("1.9", &[1, 10]));
+    assert!(!newer("1.85.1", &[1, 85]));
+    assert_eq!(numeric("1"), None);
+}
