@@ -47,6 +47,10 @@ pub fn platform_list(path: &KeyPath, list: &[String], f: &mut Findings) {
             }
             Err(e) => {
                 let help = match &e {
+                    // 64-bit Arm is `arm64` in OCI platforms; `arm/v8` is what `uname -m` and some docs suggest.
+                    platform::PlatformError::UnknownVariant { arch: "arm", variant, .. } if variant == "v8" => {
+                        "did you mean `linux/arm64`? 64-bit Arm is `arm64` (its only variant is v8)".to_string()
+                    }
                     platform::PlatformError::UnknownArch { suggestion: Some(s), .. } => {
                         let oci = platform::PLATFORMS.iter().find(|p| p.arch == *s).map_or(*s, |p| p.oci);
                         format!("did you mean `{oci}`?")
@@ -159,6 +163,14 @@ mod tests {
         assert_eq!(list("p", &["linux/amd64", "x86_64"])[1], "Error `linux/amd64` is listed twice");
         assert!(list("p", &["linux/sparc"])[0].starts_with("Error invalid platform `linux/sparc`"));
         assert_eq!(list("p", &[]), ["Error the platform list is empty"]);
+    }
+
+    #[test]
+    fn arm_v8_is_arm64() {
+        let mut f = Findings::default();
+        platform_list(&KeyPath::root().key("p"), &["linux/arm/v8".to_string()], &mut f);
+        let d = &f.into_vec()[0];
+        assert!(d.help.as_deref().unwrap().starts_with("did you mean `linux/arm64`?"), "{d:?}");
     }
 
     #[test]

@@ -44,6 +44,18 @@ pub fn project(raw: &RawConfig, f: &mut Findings) {
 pub fn registry(raw: &RawConfig, f: &mut Findings) {
     let p = KeyPath::root().key("registry");
     let r = &raw.registry;
+    if let Some((host, rest)) = r.host.split_once('/') {
+        let namespace = match &r.namespace {
+            Some(ns) => format!("{rest}/{ns}"),
+            None => rest.to_string(),
+        };
+        f.error_help(
+            p.key("host"),
+            format!("`{}` is a host and a path: the path belongs in `registry.namespace`", r.host),
+            format!("write `host = \"{host}\"` and `namespace = \"{namespace}\"`"),
+        );
+        return;
+    }
     f.check(&p.key("host"), &r.host, "registry host", grammar::registry_host);
     if let Some(ns) = &r.namespace {
         f.check(&p.key("namespace"), ns, "registry namespace", grammar::repository_path);
@@ -79,6 +91,17 @@ mod tests {
         raw.project.source = Some("http://example.com".into());
         raw.project.license = Some("MIT OR".into());
         assert_eq!(found(&raw, project), ["invalid source URL `http://example.com`", "invalid license `MIT OR`"]);
+    }
+
+    #[test]
+    fn a_path_in_the_host_moves_to_the_namespace() {
+        let mut raw = config("");
+        raw.registry.host = "ghcr.io/acme".into();
+        raw.registry.namespace = None;
+        let mut f = Findings::default();
+        registry(&raw, &mut f);
+        let d = &f.into_vec()[0];
+        assert_eq!(d.help.as_deref(), Some("write `host = \"ghcr.io\"` and `namespace = \"acme\"`"));
     }
 
     #[test]
