@@ -118,9 +118,9 @@ impl Project {
 fn tags_follow_the_ci_rule() {
     let p = Project::example("go-hello");
     let image = "docker.io/example/go-hello";
-    // Not a release: the `git describe` name (here just the commit) and the sha tag.
+    // Not a release: the `git describe` name (here just the commit), and no sha tag naming the commit twice.
     let sha = p.short_sha();
-    assert_eq!(p.tags(&[]), [format!("{image}:{sha}"), format!("{image}:sha-{sha}")]);
+    assert_eq!(p.tags(&[]), [format!("{image}:{sha}")]);
 
     // A release tag: the version without `v`, major.minor, latest and the sha tag, as metadata-action does.
     p.git(&["tag", "v1.2.3"]);
@@ -132,10 +132,12 @@ fn tags_follow_the_ci_rule() {
     // A commit after the release is not a release; neither is a dirty tree.
     p.commit("second");
     let sha2 = p.short_sha();
-    assert_eq!(p.tags(&[]), [format!("{image}:v1.2.3-1-g{sha2}"), format!("{image}:sha-{sha2}")]);
+    assert_eq!(p.tags(&[]), [format!("{image}:v1.2.3-1-g{sha2}")]);
     p.git(&["tag", "v1.3.0"]);
     fs::write(p.path().join("CHANGES"), "edited").unwrap();
-    assert_eq!(p.tags(&[]), [format!("{image}:v1.3.0-dirty"), format!("{image}:sha-{sha2}")]);
+    // A dirty tree is not the commit: no sha tag.
+    assert_eq!(p.tags(&[]), [format!("{image}:v1.3.0-dirty")]);
+    p.git(&["checkout", "--", "CHANGES"]);
 
     // An explicit TAG wins; a release-shaped one still gets its companions.
     assert_eq!(p.tags(&["TAG=t1"]), [format!("{image}:t1"), format!("{image}:sha-{sha2}")]);
@@ -161,7 +163,7 @@ fn tags_follow_the_ci_rule() {
     let sha4 = p.short_sha();
     let describe = p.git(&["describe", "--tags", "--always", "--dirty"]);
     assert!(describe.ends_with(&format!("-1-g{sha4}")), "{describe}");
-    assert_eq!(p.tags(&[]), [format!("{image}:{describe}"), format!("{image}:sha-{sha4}")]);
+    assert_eq!(p.tags(&[]), [format!("{image}:{describe}")]);
 
     // The push target pushes exactly those tags.
     let (out, _) = p.make(&["-n", "docker-push-multi", "TAG=2.0.0"], "");
@@ -254,4 +256,38 @@ fn docker_build_multi_exports_an_oci_archive() {
     assert!(!out.contains(" --load "), "{out}");
     let (out, _) = p.make(&["-n", "clean", "TAG=t1"], "");
     assert!(out.contains("rm -f 'dist/backend.oci.tar' 'dist/frontend.oci.tar'"), "{out}");
+}
+
+#[test]
+fn build_targets_create_the_builder_they_use() {
+    let p = Project::example("go-hello");
+    let (_, calls) = p.make(&["docker-build-local"], "linux/amd64");
+    let lines: Vec<&str> = calls.lines().collect();
+    let create = lines.iter().position(|l| l.starts_with("buildx create --name go-hello-builder")).expect("created");
+    let build = lines.iter().position(|l| l.starts_with("buildx build --builder go-hello-builder")).expect("built");
+    assert!(create < build, "{calls}");
+    // Once it exists, it is reused.
+    let (_, calls) = p.make(&["docker-build-local", "BUILDER_NAME=default"], "linux/amd64");
+    assert!(!calls.contains("buildx create"), "{calls}");
+}
+
+#[test]
+fn a_tag_that_is_not_one_word_stops_make() {
+    let p = Project::example("go-hello");
+    for bad in ["my tag", "-x", "a/b"] {
+        let out = Command::new("make")
+            .args(["--no-print-directory", "tags", &format!("TAG={bad}")])
+            .current_dir(p.path())
+            .env_remove("MAKEFLAGS")
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "TAG={bad} was accepted");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("is not a tag"),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let (out, _) = p.make(&["tags", "TAG=v1.2.3-rc.1_b"], "");
+    assert!(out.contains(":v1.2.3-rc.1_b"), "{out}");
 }

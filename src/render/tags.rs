@@ -63,7 +63,10 @@ impl TagRule {
                 tags.push("latest".to_string());
             }
         }
-        if let Some(sha) = short_sha.filter(|s| self.sha && !s.is_empty()) {
+        // `sha-<commit>` names a commit: not a dirty tree, and not again when the tag already holds the hash
+        // (`git describe` between releases, or of a repository without tags).
+        let names_commit = |sha: &&str| !describe.ends_with("-dirty") && !tag.contains(*sha);
+        if let Some(sha) = short_sha.filter(|s| self.sha && !s.is_empty()).filter(names_commit) {
             tags.push(format!("sha-{sha}"));
         }
         tags
@@ -81,7 +84,9 @@ impl TagRule {
         }
         s.push_str(", a pre-release v2.0.0-rc1 as 2.0.0-rc1 only, and anything else under its `git describe` name");
         if self.sha {
-            s.push_str("; every push also as sha-<short commit>");
+            s.push_str(
+                "; every push of a clean commit also as sha-<short commit>, unless its name holds the hash already",
+            );
         }
         s.push('.');
         s
@@ -129,7 +134,9 @@ impl TagRule {
             s.push_str(" $(if $(release_tag),latest)");
         }
         if self.sha {
-            s.push_str(" $(if $(SHORT_SHA),sha-$(SHORT_SHA))");
+            s.push_str(
+                " $(if $(SHORT_SHA),$(if $(findstring $(SHORT_SHA),$(TAG))$(findstring -dirty,$(VERSION)),,sha-$(SHORT_SHA)))",
+            );
         }
         s
     }
@@ -217,6 +224,15 @@ mod tests {
         assert_eq!(ALL.local_tags("1.2.3", None, None), ["1.2.3", "1.2", "latest"]);
         assert_eq!(ALL.local_tags("v2.0.0-rc1", None, sha), ["2.0.0-rc1", "sha-abc1234"]);
         assert_eq!(ALL.local_tags("v2.0.0-beta.2", None, None), ["2.0.0-beta.2"]);
+    }
+
+    #[test]
+    fn sha_tags_name_clean_commits_once() {
+        let sha = Some("abc1234");
+        assert_eq!(ALL.local_tags("abc1234", None, sha), ["abc1234"], "a repository without tags");
+        assert_eq!(ALL.local_tags("v1.2.3-4-gabc1234", None, sha), ["v1.2.3-4-gabc1234"]);
+        assert_eq!(ALL.local_tags("v1.3.0-dirty", None, sha), ["v1.3.0-dirty"], "a dirty tree is not the commit");
+        assert_eq!(ALL.local_tags("v1.2.3-4-gabc1234", Some("t1"), sha), ["t1", "sha-abc1234"]);
     }
 
     #[test]

@@ -55,6 +55,7 @@ pub(super) fn make_database(makefile: &str) -> BTreeSet<String> {
 pub(super) fn expected_make_rules(c: &Config) -> BTreeSet<String> {
     let mut rules: BTreeSet<String> = [
         "help",
+        "buildx-builder",
         "buildx-setup",
         "docker-build-local",
         "docker-build-multi",
