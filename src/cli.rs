@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::diagnostics::Severity;
 use crate::write::Change;
 use crate::{LoadError, Loaded, init, plan::Plan, render, write};
 
@@ -144,15 +145,15 @@ fn load_or_report(config: &Path, out: &Path) -> Result<Loaded, u8> {
     match crate::load(config, &config_label(config, out)) {
         Ok(loaded) => {
             for note in &loaded.notes {
-                eprint!("{note}");
+                eprint!("{}", note.render());
             }
             Ok(loaded)
         }
-        Err(LoadError::Invalid(messages)) => {
-            for m in &messages {
-                eprint!("{m}");
+        Err(LoadError::Invalid(found)) => {
+            for d in &found {
+                eprint!("{}", d.render());
             }
-            let errors = messages.iter().filter(|m| m.starts_with("error")).count();
+            let errors = found.iter().filter(|d| d.severity() == Severity::Error).count();
             eprintln!(
                 "mkmulti: {} is invalid ({errors} error{}); nothing was written",
                 config.display(),

@@ -633,7 +633,9 @@ fn config() -> impl Strategy<Value = Config> {
 fn load(c: &Config) -> Result<Vec<GeneratedFile>, Vec<String>> {
     match mkmulti::load_str(&c.toml(), "multiarch.toml", "multiarch.toml") {
         Ok(loaded) => Ok(mkmulti::render::render(&loaded.plan)),
-        Err(mkmulti::LoadError::Invalid(messages)) => Err(messages),
+        Err(mkmulti::LoadError::Invalid(found)) => {
+            Err(found.iter().map(mkmulti::diagnostics::Located::render).collect())
+        }
         Err(mkmulti::LoadError::Io(m)) => panic!("load_str does no I/O: {m}"),
     }
 }
