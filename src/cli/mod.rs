@@ -1,15 +1,20 @@
-//! The command line: argument definitions and what each command does with the passes.
+//! The command line: argument definitions, and what `init`, `check` and `schema` do with the passes.
+//!
+//! `generate` lives in `generate.rs`, the human plan table of `check` in `describe.rs`.
 
-use std::fmt::Write as _;
-use std::io::Write as _;
+mod describe;
+mod generate;
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+pub use describe::describe;
+use generate::cmd_generate;
+
 use crate::diagnostics::Severity;
-use crate::write::Change;
-use crate::{LoadError, Loaded, init, plan::Plan, render, write};
+use crate::{LoadError, Loaded, init};
 
 /// Exit codes, documented in the README.
 pub mod exit {
@@ -168,83 +173,6 @@ fn load_or_report(config: &Path, out: &Path) -> Result<Loaded, u8> {
     }
 }
 
-fn cmd_generate(config: &Path, out: Option<PathBuf>, check: bool, dry_run: bool, force: bool) -> u8 {
-    let out = out.unwrap_or_else(|| {
-        config.parent().filter(|p| !p.as_os_str().is_empty()).map_or_else(|| PathBuf::from("."), Path::to_path_buf)
-    });
-    let loaded = match load_or_report(config, &out) {
-        Ok(l) => l,
-        Err(code) => return code,
-    };
-    let files = render::render(&loaded.plan);
-    let planned = match write::compare(&out, &files) {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("mkmulti: {e}");
-            return exit::IO;
-        }
-    };
-    let stale: Vec<_> = planned.iter().filter(|p| p.change != Change::Unchanged).collect();
-    if check {
-        for p in &stale {
-            print!("{}", write::diff(p));
-        }
-        if stale.is_empty() {
-            println!("mkmulti: {} generated files are up to date", planned.len());
-            return exit::OK;
-        }
-        eprintln!("mkmulti: {} of {} generated files are stale; run `mkmulti generate`", stale.len(), planned.len());
-        return exit::DRIFT;
-    }
-    if dry_run {
-        for p in &planned {
-            println!("{:<10} {}", label(p.change, force), p.file.path);
-        }
-        return exit::OK;
-    }
-    let edited: Vec<_> = planned.iter().filter(|p| p.change == Change::Edited).collect();
-    if !edited.is_empty() && !force {
-        for p in &edited {
-            eprintln!("mkmulti: {} was edited by hand (or not written by mkmulti)", shown(&out, &p.file.path));
-        }
-        eprintln!(
-            "help: run `mkmulti generate --force` to replace {}, or keep the edit by turning that output off in the\n      config's [output] table and owning the file; `mkmulti generate --check` shows the differences",
-            if edited.len() == 1 { "it" } else { "them" }
-        );
-        eprintln!("mkmulti: nothing was written");
-        return exit::INVALID;
-    }
-    match write::write(&planned, force) {
-        Ok(_) => {
-            let mut stdout = std::io::stdout().lock();
-            for p in &planned {
-                let _ = writeln!(stdout, "{:<10} {}", label(p.change, force), shown(&out, &p.file.path));
-            }
-            exit::OK
-        }
-        Err(e) => {
-            eprintln!("mkmulti: {e}");
-            eprintln!("mkmulti: the files written before the failure were restored");
-            exit::IO
-        }
-    }
-}
-
-/// A written file's path as the user would type it: relative to the current directory when `out` is it.
-fn shown(out: &Path, path: &str) -> String {
-    if out == Path::new(".") { path.to_string() } else { out.join(path).display().to_string() }
-}
-
-fn label(change: Change, force: bool) -> &'static str {
-    match change {
-        Change::Create => "create",
-        Change::Update => "update",
-        Change::Unchanged => "unchanged",
-        Change::Edited if force => "overwrite",
-        Change::Edited => "edited",
-    }
-}
-
 fn cmd_check(config: &Path) -> u8 {
     let out = config.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
     match load_or_report(config, &out) {
@@ -253,89 +181,6 @@ fn cmd_check(config: &Path) -> u8 {
             exit::OK
         }
         Err(code) => code,
-    }
-}
-
-/// The resolved plan as `mkmulti check` prints it.
-pub fn describe(plan: &Plan) -> String {
-    let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "project {} ({} app{})",
-        plan.project.name,
-        plan.apps.len(),
-        if plan.apps.len() == 1 { "" } else { "s" }
-    );
-    for app in &plan.apps {
-        let lang = match app.language {
-            crate::config::Language::Go => "go",
-            crate::config::Language::Rust => "rust",
-        };
-        let _ = writeln!(s, "\napp {} ({lang}, {})", app.name, app.dockerfile);
-        let _ = writeln!(s, "  image    {}", app.image);
-        let _ = writeln!(s, "  builder  {} (runs on the build platform)", app.builder_image);
-        let _ = writeln!(s, "  runtime  {}", app.runtime_image.as_deref().unwrap_or("scratch"));
-        let _ = writeln!(s, "  user     {} ({}:{})", app.user, app.uid, app.uid);
-        let _ = writeln!(s, "  binary   {}", binary_kind(app));
-        if let Some(r) = &app.rust {
-            let cache = if r.chef { "cargo-chef (cooked layer per target)" } else { "BuildKit cache mounts" };
-            let _ = writeln!(s, "  deps     {cache}");
-        }
-        let mut rows = vec![["platform", "compile", "target", "linker", "emulated steps"].map(String::from)];
-        for p in &app.platforms {
-            let (target, linker) = match (&app.go, &app.rust) {
-                (Some(g), _) => {
-                    let mut t = format!("GOOS=linux GOARCH={}", p.goarch);
-                    if let Some(arm) = p.goarm {
-                        let _ = write!(t, " GOARM={arm}");
-                    }
-                    if let (Some(level), "amd64") = (&g.goamd64, p.goarch) {
-                        let _ = write!(t, " GOAMD64={level}");
-                    }
-                    let _ = write!(t, " CGO_ENABLED={}", u8::from(g.cgo));
-                    let linker = if g.cgo {
-                        format!("{} (cgo)", p.linker.as_deref().unwrap_or("-"))
-                    } else {
-                        "Go's internal linker".to_string()
-                    };
-                    (t, linker)
-                }
-                (None, Some(r)) if r.musl => (p.rust_target.to_string(), "zig (cargo-zigbuild)".to_string()),
-                _ => (p.rust_target.to_string(), p.linker.clone().unwrap_or_else(|| "-".into())),
-            };
-            rows.push([p.oci.to_string(), "cross".into(), target, linker, app.emulated_steps.to_string()]);
-        }
-        let widths: Vec<usize> = (0..5).map(|c| rows.iter().map(|r| r[c].len()).max().unwrap_or(0)).collect();
-        for row in &rows {
-            let line: Vec<String> = row.iter().zip(&widths).map(|(cell, w)| format!("{cell:<w$}")).collect();
-            let _ = writeln!(s, "  {}", line.join("  ").trim_end());
-        }
-    }
-    let mut tags = vec!["<branch>".to_string()];
-    if plan.tags.semver {
-        tags.push("<major>.<minor>.<patch>, <major>.<minor> on releases".into());
-    }
-    if plan.tags.latest {
-        tags.push("latest on releases".into());
-    }
-    if plan.tags.sha {
-        tags.push("sha-<short commit>".into());
-    }
-    if !plan.tags.branch {
-        tags.remove(0);
-    }
-    let _ = writeln!(s, "\ntags: {}", tags.join("; "));
-    let _ = writeln!(s, "releases: git tags matching {} pushed from {}", plan.ci.tag_pattern, plan.ci.default_branch);
-    s
-}
-
-/// How the app's binary links, in words.
-fn binary_kind(app: &crate::plan::AppPlan) -> &'static str {
-    match (&app.go, &app.rust) {
-        (Some(g), _) if g.cgo => "links glibc dynamically (cgo, C cross-compiled by Debian's gcc)",
-        (Some(_), _) => "static (CGO_ENABLED=0)",
-        (None, Some(r)) if r.musl => "static, musl (linked by zig)",
-        _ => "links glibc dynamically",
     }
 }
 
