@@ -1,7 +1,9 @@
 //! The real binary: commands, exit codes, messages, and what lands on disk.
 
 use std::fs;
+use std::io::Write as _;
 use std::path::Path;
+use std::process::Stdio;
 
 use assert_cmd::Command;
 
@@ -247,4 +249,60 @@ fn help_lists_examples_and_exit_codes() {
         assert_eq!(out.status.code(), Some(0));
         assert!(stdout(&out).contains("Examples:"), "{cmd} --help has no examples");
     }
+}
+
+/// Runs mkmulti with its standard output a pipe whose read end is closed before mkmulti starts, so its first
+/// write fails with EPIPE whatever the output's size: `sh` waits for a line on its stdin, sent only after the
+/// read end was dropped. With `close_stderr`, standard error is such a pipe too.
+fn with_closed_pipes(dir: &Path, args: &[&str], close_stderr: bool) -> std::process::Output {
+    let mut child = std::process::Command::new("sh")
+        .args(["-c", r#"read -r _; exec "$0" "$@""#, env!("CARGO_BIN_EXE_mkmulti")])
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    if close_stderr {
+        drop(child.stderr.take());
+    }
+    child.stdin.take().unwrap().write_all(b"go\n").unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly_with_the_commands_status() {
+    let dir = copy_example("realtime-svg");
+    // Nothing is generated yet, so `--check` prints a diff of every file and exits 1 for the drift.
+    for (args, code) in [
+        (&["check"][..], 0),
+        (&["schema"], 0),
+        (&["generate", "--dry-run"], 0),
+        (&["generate", "--check"], 1),
+        (&["generate"], 0),
+    ] {
+        let out = with_closed_pipes(dir.path(), args, false);
+        assert_eq!(out.status.code(), Some(code), "mkmulti {args:?}: {}", stderr(&out));
+        let expected_stderr = if code == 0 { "" } else { "mkmulti: 9 of 9 generated files are stale" };
+        assert!(stderr(&out).starts_with(expected_stderr), "mkmulti {args:?}: {}", stderr(&out));
+        assert!(!stderr(&out).contains("panicked"), "mkmulti {args:?}: {}", stderr(&out));
+    }
+    assert!(dir.path().join("Makefile").is_file(), "generate writes its files before it lists them");
+
+    // With standard error closed as well, an invalid config still ends with its own status.
+    fs::write(dir.path().join("multiarch.toml"), "[project]\nname = 1\n").unwrap();
+    let out = with_closed_pipes(dir.path(), &["check"], true);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+/// Any other failure to write standard output is an I/O failure, reported once.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_on_stdout_is_an_io_error() {
+    let full = fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_mkmulti")).arg("schema").stdout(full).output().unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert_eq!(stderr(&out), "mkmulti: cannot write to standard output: No space left on device (os error 28)\n");
 }

@@ -1,8 +1,8 @@
 //! `mkmulti generate`: render, compare with the disk, then write, check or list.
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
+use super::output::{Stdout, eprint};
 use super::{exit, load_or_report};
 use crate::write::Change;
 use crate::{render, write};
@@ -19,51 +19,56 @@ pub(super) fn cmd_generate(config: &Path, out: Option<PathBuf>, check: bool, dry
     let planned = match write::compare(&out, &files) {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("mkmulti: {e}");
+            eprint(&format!("mkmulti: {e}\n"));
             return exit::IO;
         }
     };
+    let mut stdout = Stdout::default();
     let stale: Vec<_> = planned.iter().filter(|p| p.change != Change::Unchanged).collect();
     if check {
         for p in &stale {
-            print!("{}", write::diff(p));
+            stdout.print(&write::diff(p));
         }
         if stale.is_empty() {
-            println!("mkmulti: {} generated files are up to date", planned.len());
-            return exit::OK;
+            stdout.print(&format!("mkmulti: {} generated files are up to date\n", planned.len()));
+            return stdout.finish(exit::OK);
         }
-        eprintln!("mkmulti: {} of {} generated files are stale; run `mkmulti generate`", stale.len(), planned.len());
-        return exit::DRIFT;
+        eprint(&format!(
+            "mkmulti: {} of {} generated files are stale; run `mkmulti generate`\n",
+            stale.len(),
+            planned.len()
+        ));
+        return stdout.finish(exit::DRIFT);
     }
     if dry_run {
         for p in &planned {
-            println!("{:<10} {}", label(p.change, force), p.file.path);
+            stdout.print(&format!("{:<10} {}\n", label(p.change, force), p.file.path));
         }
-        return exit::OK;
+        return stdout.finish(exit::OK);
     }
     let edited: Vec<_> = planned.iter().filter(|p| p.change == Change::Edited).collect();
     if !edited.is_empty() && !force {
         for p in &edited {
-            eprintln!("mkmulti: {} was edited by hand (or not written by mkmulti)", shown(&out, &p.file.path));
+            eprint(&format!("mkmulti: {} was edited by hand (or not written by mkmulti)\n", shown(&out, &p.file.path)));
         }
-        eprintln!(
-            "help: run `mkmulti generate --force` to replace {}, or keep the edit by turning that output off in the\n      config's [output] table and owning the file; `mkmulti generate --check` shows the differences",
+        eprint(&format!(
+            "help: run `mkmulti generate --force` to replace {}, or keep the edit by turning that output off in the\n      config's [output] table and owning the file; `mkmulti generate --check` shows the differences\n",
             if edited.len() == 1 { "it" } else { "them" }
-        );
-        eprintln!("mkmulti: nothing was written");
+        ));
+        eprint("mkmulti: nothing was written\n");
         return exit::INVALID;
     }
     match write::write(&planned, force) {
         Ok(_) => {
-            let mut stdout = std::io::stdout().lock();
-            for p in &planned {
-                let _ = writeln!(stdout, "{:<10} {}", label(p.change, force), shown(&out, &p.file.path));
-            }
-            exit::OK
+            let listing: String = planned
+                .iter()
+                .map(|p| format!("{:<10} {}\n", label(p.change, force), shown(&out, &p.file.path)))
+                .collect();
+            stdout.print(&listing);
+            stdout.finish(exit::OK)
         }
         Err(e) => {
-            eprintln!("mkmulti: {e}");
-            eprintln!("mkmulti: the files written before the failure were restored");
+            eprint(&format!("mkmulti: {e}\nmkmulti: the files written before the failure were restored\n"));
             exit::IO
         }
     }

@@ -4,6 +4,7 @@
 
 mod describe;
 mod generate;
+mod output;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -12,6 +13,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 pub use describe::describe;
 use generate::cmd_generate;
+use output::{Stdout, eprint};
 
 use crate::diagnostics::Severity;
 use crate::{LoadError, Loaded, init};
@@ -121,8 +123,9 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Generate { config, out, check, dry_run, force } => cmd_generate(&config, out, check, dry_run, force),
         Command::Check { config } => cmd_check(&config),
         Command::Schema => {
-            print!("{}", crate::schema::json());
-            exit::OK
+            let mut stdout = Stdout::default();
+            stdout.print(&crate::schema::json());
+            stdout.finish(exit::OK)
         }
         Command::Doctor { config, builder } => match load_or_report(&config, Path::new(".")) {
             Ok(loaded) => crate::doctor::run(&loaded.plan, builder.as_deref()),
@@ -150,24 +153,24 @@ fn load_or_report(config: &Path, out: &Path) -> Result<Loaded, u8> {
     match crate::load(config, &config_label(config, out)) {
         Ok(loaded) => {
             for note in &loaded.notes {
-                eprint!("{}", note.render());
+                eprint(&note.render());
             }
             Ok(loaded)
         }
         Err(LoadError::Invalid(found)) => {
             for d in &found {
-                eprint!("{}", d.render());
+                eprint(&d.render());
             }
             let errors = found.iter().filter(|d| d.severity() == Severity::Error).count();
-            eprintln!(
-                "mkmulti: {} is invalid ({errors} error{}); nothing was written",
+            eprint(&format!(
+                "mkmulti: {} is invalid ({errors} error{}); nothing was written\n",
                 config.display(),
                 if errors == 1 { "" } else { "s" }
-            );
+            ));
             Err(exit::INVALID)
         }
         Err(LoadError::Io(message)) => {
-            eprintln!("mkmulti: {message}");
+            eprint(&format!("mkmulti: {message}\n"));
             Err(exit::IO)
         }
     }
@@ -177,8 +180,9 @@ fn cmd_check(config: &Path) -> u8 {
     let out = config.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
     match load_or_report(config, &out) {
         Ok(loaded) => {
-            print!("{}", describe(&loaded.plan));
-            exit::OK
+            let mut stdout = Stdout::default();
+            stdout.print(&describe(&loaded.plan));
+            stdout.finish(exit::OK)
         }
         Err(code) => code,
     }
@@ -190,28 +194,29 @@ fn cmd_init(dir: PathBuf, lang: Option<Lang>, force: bool) -> u8 {
         Lang::Rust => init::LangChoice::Rust,
     });
     let opts = init::InitOptions { dir: dir.clone(), lang, force };
+    let mut stdout = Stdout::default();
     match init::init(&opts) {
         Ok(init::InitOutcome::Written { path, .. }) => {
-            println!("create     {}", path.display());
+            stdout.print(&format!("create     {}\n", path.display()));
             let schema = dir.join(".mkmulti").join("multiarch.schema.json");
             let written = std::fs::create_dir_all(schema.parent().expect("has a parent"))
                 .and_then(|_| std::fs::write(&schema, crate::schema::json()));
             match written {
-                Ok(()) => println!("create     {} (for editor completion)", schema.display()),
+                Ok(()) => stdout.print(&format!("create     {} (for editor completion)\n", schema.display())),
                 Err(e) => {
-                    eprintln!("mkmulti: cannot write {}: {e}", schema.display());
-                    return exit::IO;
+                    eprint(&format!("mkmulti: cannot write {}: {e}\n", schema.display()));
+                    return stdout.finish(exit::IO);
                 }
             }
-            println!("next: review {}, then run `mkmulti generate`", path.display());
-            exit::OK
+            stdout.print(&format!("next: review {}, then run `mkmulti generate`\n", path.display()));
+            stdout.finish(exit::OK)
         }
         Ok(init::InitOutcome::KeptExisting { path }) => {
-            println!("kept       {} (it exists; --force overwrites it)", path.display());
-            exit::OK
+            stdout.print(&format!("kept       {} (it exists; --force overwrites it)\n", path.display()));
+            stdout.finish(exit::OK)
         }
         Err(e) => {
-            eprintln!("mkmulti: {e}");
+            eprint(&format!("mkmulti: {e}\n"));
             match e {
                 init::InitError::Read { .. } | init::InitError::Write { .. } => exit::IO,
                 _ => exit::INVALID,
