@@ -1,9 +1,11 @@
 //! The command line: argument definitions, and what `init`, `check` and `schema` do with the passes.
 //!
-//! `generate` lives in `generate.rs`, the human plan table of `check` in `describe.rs`.
+//! `generate` lives in `generate.rs`, the human plan table of `check` in `describe.rs`, the `--format json`
+//! document in `json.rs`, and every write to stdout and stderr goes through `output.rs`.
 
 mod describe;
 mod generate;
+mod json;
 mod output;
 
 use std::path::{Path, PathBuf};
@@ -12,10 +14,10 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 pub use describe::describe;
-use generate::cmd_generate;
+use generate::{Mode, cmd_generate};
 use output::{Stdout, eprint};
 
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Located, Severity};
 use crate::{LoadError, Loaded, init};
 
 /// Exit codes, documented in the README.
@@ -35,6 +37,7 @@ const AFTER_HELP: &str = "\
 Examples:
   mkmulti init                      scaffold multiarch.toml from the Go or Rust project here
   mkmulti check                     validate multiarch.toml and print the resolved plan
+  mkmulti check --format json       the same as one JSON document, for tools
   mkmulti generate                  write Dockerfile, Makefile, compose.yaml, scripts and workflow
   mkmulti generate --check          exit 1 and show a diff if generated files are stale
   mkmulti doctor                    check docker, buildx, the builder and QEMU for every platform
@@ -66,7 +69,7 @@ pub enum Command {
     },
     /// Write every output the config asks for
     #[command(
-        after_help = "Examples:\n  mkmulti generate\n  mkmulti generate --config deploy/multiarch.toml --out .\n  mkmulti generate --check\n  mkmulti generate --dry-run\n\nA generated file edited by hand is not overwritten unless --force is given; to keep an edit,\nturn that output off in the config's [output] table and own the file."
+        after_help = "Examples:\n  mkmulti generate\n  mkmulti generate --config deploy/multiarch.toml --out .\n  mkmulti generate --check\n  mkmulti generate --dry-run\n  mkmulti generate --check --format json\n\nA generated file edited by hand is not overwritten unless --force is given; to keep an edit,\nturn that output off in the config's [output] table and own the file."
     )]
     Generate {
         /// The config file
@@ -84,13 +87,21 @@ pub enum Command {
         /// Overwrite generated files even where they were edited by hand
         #[arg(long)]
         force: bool,
+        /// `json`: one JSON document on stdout (plan, diagnostics, files) instead of text
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
     },
     /// Validate the config and print the resolved plan
-    #[command(after_help = "Examples:\n  mkmulti check\n  mkmulti check --config examples/go-hello/multiarch.toml")]
+    #[command(
+        after_help = "Examples:\n  mkmulti check\n  mkmulti check --config examples/go-hello/multiarch.toml\n  mkmulti check --format json"
+    )]
     Check {
         /// The config file
         #[arg(long, default_value = "multiarch.toml")]
         config: PathBuf,
+        /// `json`: one JSON document on stdout (plan and diagnostics) instead of text
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
     },
     /// Print the JSON schema of multiarch.toml
     #[command(after_help = "Examples:\n  mkmulti schema > .mkmulti/multiarch.schema.json")]
@@ -116,12 +127,29 @@ pub enum Lang {
     Rust,
 }
 
+/// How `check` and `generate` report. (No doc comments on the variants: clap would turn them into a long
+/// `--help` page for every command that takes `--format`.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    // Text for people: the plan or the files on stdout, diagnostics on stderr.
+    Human,
+    // One JSON document on stdout for tools; stderr only for I/O failures (exit 3).
+    Json,
+}
+
 /// Runs a parsed command line and returns the process exit code.
 pub fn run(cli: Cli) -> ExitCode {
     let code = match cli.command {
         Command::Init { dir, lang, force } => cmd_init(dir, lang, force),
-        Command::Generate { config, out, check, dry_run, force } => cmd_generate(&config, out, check, dry_run, force),
-        Command::Check { config } => cmd_check(&config),
+        Command::Generate { config, out, check, dry_run, force, format } => {
+            let mode = match (check, dry_run) {
+                (true, _) => Mode::Check,
+                (false, true) => Mode::DryRun,
+                (false, false) => Mode::Write,
+            };
+            cmd_generate(&config, out, mode, force, format)
+        }
+        Command::Check { config, format } => cmd_check(&config, format),
         Command::Schema => {
             let mut stdout = Stdout::default();
             stdout.print(&crate::schema::json());
@@ -149,42 +177,62 @@ fn config_label(config: &Path, out: &Path) -> String {
     }
 }
 
+/// Loads the config and reports, as text on stderr, its notes or why it cannot be used.
 fn load_or_report(config: &Path, out: &Path) -> Result<Loaded, u8> {
     match crate::load(config, &config_label(config, out)) {
         Ok(loaded) => {
-            for note in &loaded.notes {
-                eprint(&note.render());
-            }
+            report_notes(&loaded.notes);
             Ok(loaded)
         }
-        Err(LoadError::Invalid(found)) => {
-            for d in &found {
-                eprint(&d.render());
-            }
-            let errors = found.iter().filter(|d| d.severity() == Severity::Error).count();
-            eprint(&format!(
-                "mkmulti: {} is invalid ({errors} error{}); nothing was written\n",
-                config.display(),
-                if errors == 1 { "" } else { "s" }
-            ));
-            Err(exit::INVALID)
-        }
-        Err(LoadError::Io(message)) => {
-            eprint(&format!("mkmulti: {message}\n"));
-            Err(exit::IO)
-        }
+        Err(LoadError::Invalid(found)) => Err(report_invalid(config, &found)),
+        Err(LoadError::Io(message)) => Err(io_failure(&message)),
     }
 }
 
-fn cmd_check(config: &Path) -> u8 {
+/// Warnings and notes about a valid config, as text on stderr.
+fn report_notes(notes: &[Located]) {
+    for note in notes {
+        eprint(&note.render());
+    }
+}
+
+/// Every problem of an invalid config, as text on stderr; returns the exit code.
+fn report_invalid(config: &Path, found: &[Located]) -> u8 {
+    for d in found {
+        eprint(&d.render());
+    }
+    let errors = found.iter().filter(|d| d.severity() == Severity::Error).count();
+    eprint(&format!(
+        "mkmulti: {} is invalid ({errors} error{}); nothing was written\n",
+        config.display(),
+        if errors == 1 { "" } else { "s" }
+    ));
+    exit::INVALID
+}
+
+/// A file that could not be read or written: on stderr in either format (no JSON document follows); exit 3.
+fn io_failure(message: &str) -> u8 {
+    eprint(&format!("mkmulti: {message}\n"));
+    exit::IO
+}
+
+fn cmd_check(config: &Path, format: Format) -> u8 {
     let out = config.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-    match load_or_report(config, &out) {
-        Ok(loaded) => {
-            let mut stdout = Stdout::default();
-            stdout.print(&describe(&loaded.plan));
-            stdout.finish(exit::OK)
-        }
-        Err(code) => code,
+    let report = |code, found, plan| json::print(&json::Report::new("check", config, code, found, plan), code);
+    match format {
+        Format::Human => match load_or_report(config, &out) {
+            Ok(loaded) => {
+                let mut stdout = Stdout::default();
+                stdout.print(&describe(&loaded.plan));
+                stdout.finish(exit::OK)
+            }
+            Err(code) => code,
+        },
+        Format::Json => match crate::load(config, &config_label(config, &out)) {
+            Ok(loaded) => report(exit::OK, &loaded.notes, Some(&loaded.plan)),
+            Err(LoadError::Invalid(found)) => report(exit::INVALID, &found, None),
+            Err(LoadError::Io(message)) => io_failure(&message),
+        },
     }
 }
 
