@@ -220,7 +220,7 @@ pub struct At {
     pub line: usize,
     /// 1-based column, in characters.
     pub column: usize,
-    /// The line's text, control and invisible characters replaced (see [`shown_char`]).
+    /// The line's text, control and invisible characters replaced (see `shown_char`).
     pub excerpt: String,
     /// How many characters the caret underlines.
     pub width: usize,

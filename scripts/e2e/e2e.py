@@ -34,9 +34,9 @@ import time
 import tomllib
 from pathlib import Path
 
-# THE INDEPENDENT ORACLE. What a binary built for each platform must be: ELF class (1 = 32-bit, 2 = 64-bit), data
-# encoding (1 = little-, 2 = big-endian) and e_machine, and what it prints for its architecture: Go's GOARCH and
-# Rust's std::env::consts::ARCH (the examples' version lines carry them). Kept here on purpose, not read from
+# The harness's independent oracle, per platform: what a binary built for it must be (ELF class, 1 = 32-bit,
+# 2 = 64-bit; data encoding, 1 = little-, 2 = big-endian; e_machine) and what it prints for its architecture (Go's
+# GOARCH, Rust's std::env::consts::ARCH; the examples' version lines carry them). Kept here on purpose, not read from
 # mkmulti's plan (whose `elf_machine` and `goarch` the generated Dockerfiles use): the harness checks mkmulti's
 # output against facts mkmulti did not produce, so a wrong fact in mkmulti fails the run instead of confirming
 # itself. Everything the harness only needs to *build* (targets, linkers, cross packages) comes from the plan
