@@ -68,6 +68,23 @@ pub enum Severity {
     Note,
 }
 
+impl Severity {
+    /// The word that heads a rendered diagnostic, and its `severity` in JSON output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Note => "note",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// A problem found in the config.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -165,28 +182,73 @@ impl<'a> Source<'a> {
         (line, col)
     }
 
-    /// Renders a diagnostic the way rustc does: a headline, the location, the line with a caret, key and help.
-    pub fn render(&self, d: &Diagnostic) -> String {
-        let mut out = String::new();
-        let level = match d.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Note => "note",
-        };
-        let _ = writeln!(out, "{level}: {}", d.message);
+    /// Resolves where a diagnostic points: line, column and the excerpt the human rendering shows.
+    pub fn locate(&self, d: &Diagnostic) -> Located {
         let span = d.span.clone().or_else(|| d.path.as_ref().and_then(|p| self.span_of(p)));
-        match span {
-            Some(span) => {
-                let (line, col) = self.line_col(span.start);
+        let at = span.map(|span| {
+            let (line, column) = self.line_col(span.start);
+            let line_text = self.text.lines().nth(line - 1).unwrap_or("");
+            let excerpt: String = line_text.chars().map(shown_char).collect();
+            let width = self.text[span.clone()].lines().next().map_or(1, |s| s.chars().count()).max(1);
+            let width = width.min(excerpt.chars().count().saturating_sub(column - 1).max(1));
+            At { line, column, excerpt, width }
+        });
+        Located { diagnostic: d.clone(), file: self.name.clone(), at }
+    }
+
+    /// Renders a diagnostic the way rustc does: see [`Located::render`].
+    pub fn render(&self, d: &Diagnostic) -> String {
+        self.locate(d).render()
+    }
+}
+
+/// A diagnostic with its place in the file resolved, so it can be shown without the file's text: rendered for
+/// people ([`Located::render`]) or handed to tools as data (`mkmulti check --format json`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located {
+    pub diagnostic: Diagnostic,
+    /// The file as it was named to mkmulti (the path given on the command line).
+    pub file: String,
+    /// Where in the file; `None` for a problem with the file as a whole (not UTF-8, too large).
+    pub at: Option<At>,
+}
+
+/// A position in a config file, with the line as the excerpt shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct At {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+    /// The line's text, control and invisible characters replaced (see `shown_char`).
+    pub excerpt: String,
+    /// How many characters the caret underlines.
+    pub width: usize,
+}
+
+impl Located {
+    pub fn severity(&self) -> Severity {
+        self.diagnostic.severity
+    }
+
+    /// The key path the diagnostic is about, as the human rendering prints it; `None` for the whole file.
+    pub fn key(&self) -> Option<String> {
+        self.diagnostic.path.as_ref().filter(|p| !p.0.is_empty()).map(KeyPath::to_string)
+    }
+
+    /// Renders the diagnostic the way rustc does: a headline, the location, the line with a caret, key and help.
+    pub fn render(&self) -> String {
+        let d = &self.diagnostic;
+        let mut out = String::new();
+        let _ = writeln!(out, "{}: {}", d.severity, d.message);
+        match &self.at {
+            Some(at) => {
+                let line = at.line;
                 let gutter = " ".repeat(line.to_string().len());
-                let line_text = self.text.lines().nth(line - 1).unwrap_or("");
-                let shown: String = line_text.chars().map(shown_char).collect();
-                let width = self.text[span.clone()].lines().next().map_or(1, |s| s.chars().count()).max(1);
-                let width = width.min(shown.chars().count().saturating_sub(col - 1).max(1));
-                let _ = writeln!(out, "{gutter}--> {}:{line}:{col}", self.name);
+                let _ = writeln!(out, "{gutter}--> {}:{line}:{}", self.file, at.column);
                 let _ = writeln!(out, "{gutter} |");
-                let _ = writeln!(out, "{line} | {shown}");
-                let _ = writeln!(out, "{gutter} | {}{}", " ".repeat(col - 1), "^".repeat(width));
+                let _ = writeln!(out, "{line} | {}", at.excerpt);
+                let _ = writeln!(out, "{gutter} | {}{}", " ".repeat(at.column - 1), "^".repeat(at.width));
                 if let Some(path) = &d.path {
                     let _ = writeln!(out, "{gutter} = key: {path}");
                 }
@@ -195,9 +257,9 @@ impl<'a> Source<'a> {
                 }
             }
             None => {
-                let _ = writeln!(out, "  --> {}", self.name);
-                if let Some(path) = d.path.as_ref().filter(|p| !p.0.is_empty()) {
-                    let _ = writeln!(out, "   = key: {path}");
+                let _ = writeln!(out, "  --> {}", self.file);
+                if let Some(key) = self.key() {
+                    let _ = writeln!(out, "   = key: {key}");
                 }
                 if let Some(help) = &d.help {
                     let _ = writeln!(out, "   = help: {help}");
@@ -307,6 +369,20 @@ mod tests {
         assert_eq!(src.path_at(&span), Some(path));
         let b = src.span_of(&KeyPath::root().key("app").index(1).key("name")).unwrap();
         assert_eq!(&DOC[b], "\"b\"");
+    }
+
+    #[test]
+    fn locate_resolves_what_the_rendering_shows() {
+        let src = Source::new("multiarch.toml", DOC);
+        let d = Diagnostic::error(KeyPath::root().key("project").key("platforms").index(1), "bad");
+        let located = src.locate(&d);
+        assert_eq!(located.file, "multiarch.toml");
+        assert_eq!(located.at.as_ref().map(|a| (a.line, a.column, a.width)), Some((3, 29, 13)));
+        assert_eq!(located.key().as_deref(), Some("project.platforms[1]"));
+        let whole_file = Diagnostic { path: None, ..d };
+        let located = Source::new("m.toml", "").locate(&whole_file);
+        assert!(located.at.is_none() && located.key().is_none());
+        assert_eq!(located.render(), "error: bad\n  --> m.toml\n");
     }
 
     #[test]

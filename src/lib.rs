@@ -27,20 +27,20 @@ pub mod write;
 
 use std::path::Path;
 
-use diagnostics::{Diagnostic, Source};
+use diagnostics::{Diagnostic, Located, Source};
 
 /// A config that was read and planned, with the warnings and notes found on the way.
 pub struct Loaded {
     pub plan: plan::Plan,
-    /// Warnings and notes, rendered.
-    pub notes: Vec<String>,
+    /// Warnings and notes, in file order.
+    pub notes: Vec<Located>,
 }
 
 /// Why loading failed: the user's config (exit 2) or the file system (exit 3).
 #[derive(Debug)]
 pub enum LoadError {
-    /// Every problem found, each rendered with its location.
-    Invalid(Vec<String>),
+    /// Every problem found, each with its location: errors first, then warnings and notes.
+    Invalid(Vec<Located>),
     Io(String),
 }
 
@@ -49,7 +49,7 @@ pub fn load(path: &Path, config_file: &str) -> Result<Loaded, LoadError> {
     let bytes = std::fs::read(path).map_err(|e| LoadError::Io(format!("cannot read {}: {e}", path.display())))?;
     let display = path.display().to_string();
     let text =
-        parse::decode(&bytes).map_err(|d| LoadError::Invalid(vec![Source::new(display.clone(), "").render(&d)]))?;
+        parse::decode(&bytes).map_err(|d| LoadError::Invalid(vec![Source::new(display.clone(), "").locate(&d)]))?;
     load_str(text, &display, config_file)
 }
 
@@ -68,7 +68,7 @@ pub fn load_str(text: &str, display: &str, config_file: &str) -> Result<Loaded, 
         if let (Some(plan), true) = (planned.plan, diagnostics.is_empty()) {
             let mut notes = planned.diagnostics;
             notes.sort_by_key(|d| source.position(d));
-            return Ok(Loaded { plan, notes: notes.iter().map(|d| source.render(d)).collect() });
+            return Ok(Loaded { plan, notes: notes.iter().map(|d| source.locate(d)).collect() });
         }
         // A section with a structural error was checked without its broken keys (defaults instead): what the
         // checks say about it would be about a config the user did not write.
@@ -78,7 +78,7 @@ pub fn load_str(text: &str, display: &str, config_file: &str) -> Result<Loaded, 
     // Stable sorts: diagnostics at one place keep the order they were found in.
     diagnostics.sort_by_key(|d| source.position(d));
     diagnostics.sort_by_key(|d| !d.is_error());
-    Err(LoadError::Invalid(diagnostics.iter().map(|d| source.render(d)).collect()))
+    Err(LoadError::Invalid(diagnostics.iter().map(|d| source.locate(d)).collect()))
 }
 
 /// An app with a structural error is still planned, so the checks that compare apps see it, but the checks
@@ -100,8 +100,8 @@ mod tests {
     fn errors(text: &str) -> Vec<String> {
         match load_str(text, "m.toml", "m.toml") {
             Ok(_) => Vec::new(),
-            Err(LoadError::Invalid(messages)) => {
-                messages.iter().filter_map(|m| m.lines().next()).map(str::to_string).collect()
+            Err(LoadError::Invalid(found)) => {
+                found.iter().map(|l| format!("{}: {}", l.severity(), l.diagnostic.message)).collect()
             }
             Err(LoadError::Io(m)) => panic!("{m}"),
         }

@@ -1,9 +1,12 @@
 //! The real binary: commands, exit codes, messages, and what lands on disk.
 
 use std::fs;
+use std::io::Write as _;
 use std::path::Path;
+use std::process::Stdio;
 
 use assert_cmd::Command;
+use serde_json::{Value, json};
 
 use crate::util;
 
@@ -144,6 +147,11 @@ fn a_missing_config_is_an_io_error() {
     let out = mkmulti().current_dir(dir.path()).arg("check").output().unwrap();
     assert_eq!(out.status.code(), Some(3));
     assert!(stderr(&out).contains("cannot read multiarch.toml"), "{}", stderr(&out));
+    // No JSON document for a file that cannot be read: the message, on stderr, is all there is.
+    let json = mkmulti().current_dir(dir.path()).args(["check", "--format", "json"]).output().unwrap();
+    assert_eq!(json.status.code(), Some(3));
+    assert!(json.stdout.is_empty(), "{}", stdout(&json));
+    assert_eq!(stderr(&json), stderr(&out));
 }
 
 #[test]
@@ -247,4 +255,244 @@ fn help_lists_examples_and_exit_codes() {
         assert_eq!(out.status.code(), Some(0));
         assert!(stdout(&out).contains("Examples:"), "{cmd} --help has no examples");
     }
+}
+
+/// Runs mkmulti with its standard output a pipe whose read end is closed before mkmulti starts, so its first
+/// write fails with EPIPE whatever the output's size: `sh` waits for a line on its stdin, sent only after the
+/// read end was dropped. With `close_stderr`, standard error is such a pipe too.
+fn with_closed_pipes(dir: &Path, args: &[&str], close_stderr: bool) -> std::process::Output {
+    let mut child = std::process::Command::new("sh")
+        .args(["-c", r#"read -r _; exec "$0" "$@""#, env!("CARGO_BIN_EXE_mkmulti")])
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    if close_stderr {
+        drop(child.stderr.take());
+    }
+    child.stdin.take().unwrap().write_all(b"go\n").unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly_with_the_commands_status() {
+    let dir = copy_example("realtime-svg");
+    // Nothing is generated yet, so `--check` prints a diff of every file and exits 1 for the drift.
+    for (args, code) in [
+        (&["check"][..], 0),
+        (&["check", "--format", "json"], 0),
+        (&["schema"], 0),
+        (&["generate", "--dry-run"], 0),
+        (&["generate", "--dry-run", "--format", "json"], 0),
+        (&["generate", "--check"], 1),
+        (&["generate"], 0),
+    ] {
+        let out = with_closed_pipes(dir.path(), args, false);
+        assert_eq!(out.status.code(), Some(code), "mkmulti {args:?}: {}", stderr(&out));
+        let expected_stderr = if code == 0 { "" } else { "mkmulti: 9 of 9 generated files are stale" };
+        assert!(stderr(&out).starts_with(expected_stderr), "mkmulti {args:?}: {}", stderr(&out));
+        assert!(!stderr(&out).contains("panicked"), "mkmulti {args:?}: {}", stderr(&out));
+    }
+    assert!(dir.path().join("Makefile").is_file(), "generate writes its files before it lists them");
+
+    // With standard error closed as well, an invalid config still ends with its own status.
+    fs::write(dir.path().join("multiarch.toml"), "[project]\nname = 1\n").unwrap();
+    let out = with_closed_pipes(dir.path(), &["check"], true);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+/// Any other failure to write standard output is an I/O failure, reported once.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_on_stdout_is_an_io_error() {
+    let full = fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_mkmulti")).arg("schema").stdout(full).output().unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert_eq!(stderr(&out), "mkmulti: cannot write to standard output: No space left on device (os error 28)\n");
+}
+
+/// Runs `mkmulti ARGS --format json`, checks it printed one JSON document and nothing on stderr, and returns
+/// the exit code and the document.
+fn json(dir: &Path, args: &[&str]) -> (i32, Value) {
+    let out = mkmulti().current_dir(dir).args(args).args(["--format", "json"]).output().unwrap();
+    assert_eq!(stderr(&out), "", "mkmulti {args:?} --format json wrote to stderr");
+    let doc = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("mkmulti {args:?}: {e}\n{}", stdout(&out)));
+    (out.status.code().unwrap(), doc)
+}
+
+/// The envelope's keys and their types: the part of the output tools rely on (README, "Machine-readable output").
+fn assert_envelope(doc: &Value, command: &str) {
+    let mut keys: Vec<&str> = doc.as_object().unwrap().keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    let mut expected = vec!["command", "config", "diagnostics", "mkmulti_version", "ok", "plan"];
+    if command == "generate" {
+        expected.extend(["files", "out"]);
+        expected.sort_unstable();
+    }
+    assert_eq!(keys, expected, "{doc:#}");
+    assert_eq!(doc["mkmulti_version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(doc["command"], command);
+    assert!(doc["config"].is_string() && doc["ok"].is_boolean(), "{doc:#}");
+    let invalid = doc["diagnostics"].as_array().unwrap().iter().any(|d| d["severity"] == "error");
+    assert_eq!(doc["plan"].is_null(), invalid, "the plan is null exactly when the config is invalid: {doc:#}");
+    assert!(!invalid || doc["ok"] == false, "{doc:#}");
+    assert!(doc["plan"].is_null() || doc["plan"]["apps"].is_array(), "{doc:#}");
+    for d in doc["diagnostics"].as_array().unwrap() {
+        let mut keys: Vec<&str> = d.as_object().unwrap().keys().map(String::as_str).collect();
+        keys.sort_unstable();
+        assert_eq!(keys, ["column", "file", "help", "key", "line", "message", "severity"], "{d:#}");
+        assert!(["error", "warning", "note"].contains(&d["severity"].as_str().unwrap()), "{d:#}");
+        assert!(d["message"].is_string() && d["file"].is_string(), "{d:#}");
+        assert!(d["key"].is_string() || d["key"].is_null(), "{d:#}");
+        assert!(d["help"].is_string() || d["help"].is_null(), "{d:#}");
+        assert_eq!(d["line"].is_null(), d["column"].is_null(), "{d:#}");
+        for n in [&d["line"], &d["column"]] {
+            assert!(n.is_null() || n.as_u64().is_some_and(|n| n >= 1), "{d:#}");
+        }
+    }
+    if command == "generate" {
+        assert!(doc["out"].is_string(), "{doc:#}");
+        assert_eq!(doc["files"].is_null(), doc["plan"].is_null(), "{doc:#}");
+        for f in doc["files"].as_array().into_iter().flatten() {
+            let mut keys: Vec<&str> = f.as_object().unwrap().keys().map(String::as_str).collect();
+            keys.sort_unstable();
+            assert_eq!(keys, ["action", "executable", "path"], "{f:#}");
+            let actions = ["create", "update", "unchanged", "edited", "overwrite"];
+            assert!(actions.contains(&f["action"].as_str().unwrap()), "{f:#}");
+            assert!(f["path"].is_string() && f["executable"].is_boolean(), "{f:#}");
+        }
+    }
+}
+
+#[test]
+fn check_json_holds_the_plan_of_every_example() {
+    for example in util::examples() {
+        let config = example.join("multiarch.toml");
+        let config = config.to_str().unwrap();
+        let (code, doc) = json(&example, &["check", "--config", config]);
+        assert_eq!(code, 0, "{doc:#}");
+        assert_envelope(&doc, "check");
+        assert_eq!(doc["ok"], true);
+        assert_eq!(doc["config"], config, "the config is named as it was given");
+        let raw: toml::Table = toml::from_str(&fs::read_to_string(config).unwrap()).unwrap();
+        let names: Vec<&str> = raw["app"].as_array().unwrap().iter().map(|a| a["name"].as_str().unwrap()).collect();
+        let planned: Vec<&str> =
+            doc["plan"]["apps"].as_array().unwrap().iter().map(|a| a["name"].as_str().unwrap()).collect();
+        assert_eq!(planned, names, "{config}");
+    }
+    // The facts the e2e harness reads (scripts/e2e/e2e.py) are where it reads them.
+    let (_, doc) = json(&util::root(), &["check", "--config", "examples/realtime-svg/multiarch.toml"]);
+    let backend = &doc["plan"]["apps"][0];
+    assert_eq!(
+        (&backend["language"], &backend["dockerfile"], &backend["bin"]),
+        (&json!("rust"), &json!("Dockerfile.backend"), &json!("backend"))
+    );
+    let armv7 = &backend["platforms"][2];
+    assert_eq!(armv7["oci"], "linux/arm/v7");
+    assert_eq!(armv7["rust_target"], "armv7-unknown-linux-gnueabihf");
+    assert_eq!(armv7["linker"], "arm-linux-gnueabihf-gcc");
+    assert_eq!(armv7["cross_packages"], json!(["gcc-arm-linux-gnueabihf", "libc6-dev-armhf-cross"]));
+    assert_eq!((&armv7["goarch"], &armv7["goarm"], &armv7["slug"]), (&json!("arm"), &json!("7"), &json!("armv7")));
+}
+
+/// For every invalid fixture the JSON diagnostics say what the human output says, in the same order.
+#[test]
+fn check_json_diagnostics_match_the_human_output() {
+    let root = util::root();
+    let mut fixtures: Vec<_> =
+        fs::read_dir(root.join("tests/fixtures/invalid")).unwrap().map(|e| e.unwrap().path()).collect();
+    fixtures.sort();
+    let mut positioned = 0;
+    for fixture in fixtures {
+        let config = fixture.strip_prefix(&root).unwrap().to_str().unwrap().to_string();
+        let (code, doc) = json(&root, &["check", "--config", &config]);
+        assert_eq!(code, 2, "{config}");
+        assert_envelope(&doc, "check");
+        assert_eq!((&doc["ok"], &doc["plan"]), (&json!(false), &Value::Null), "{config}");
+        let human = mkmulti().current_dir(&root).args(["check", "--config", &config]).output().unwrap();
+        assert_eq!(human.status.code(), Some(2));
+        let human = stderr(&human);
+        let lines: Vec<&str> = human.lines().map(str::trim_start).collect();
+        let diagnostics = doc["diagnostics"].as_array().unwrap();
+        let headlines = lines.iter().filter(|l| ["error: ", "warning: ", "note: "].iter().any(|p| l.starts_with(p)));
+        assert_eq!(headlines.count(), diagnostics.len(), "{config}:\n{human}\n{doc:#}");
+        // Every diagnostic's lines, in order: headline, location, key, help.
+        let mut at = 0;
+        for d in diagnostics {
+            assert_eq!(d["file"], config.as_str());
+            let mut expected = vec![format!("{}: {}", d["severity"].as_str().unwrap(), d["message"].as_str().unwrap())];
+            expected.push(match (d["line"].as_u64(), d["column"].as_u64()) {
+                (Some(line), Some(column)) => format!("--> {config}:{line}:{column}"),
+                _ => format!("--> {config}"),
+            });
+            positioned += usize::from(d["line"].is_u64());
+            if let Some(key) = d["key"].as_str() {
+                expected.push(format!("= key: {key}"));
+            }
+            if let Some(help) = d["help"].as_str() {
+                expected.push(format!("= help: {}", help.lines().next().unwrap()));
+            }
+            for want in expected {
+                let found = lines[at..].iter().position(|l| l.starts_with(want.as_str()));
+                let Some(i) = found else { panic!("{config}: `{want}` not in the human output, in order:\n{human}") };
+                at += i + 1;
+            }
+        }
+    }
+    assert!(positioned > 50, "the fixtures' diagnostics have lines and columns");
+}
+
+#[test]
+fn generate_json_lists_the_files_and_what_was_done() {
+    let dir = copy_example("go-hello");
+    let (code, doc) = json(dir.path(), &["generate"]);
+    assert_eq!(code, 0);
+    assert_envelope(&doc, "generate");
+    assert_eq!((&doc["ok"], &doc["out"]), (&json!(true), &json!(".")));
+    let files = doc["files"].as_array().unwrap();
+    assert!(files.len() >= 5, "{doc:#}");
+    for f in files {
+        let path = f["path"].as_str().unwrap();
+        assert_eq!(f["action"], "create", "{path}");
+        assert!(dir.path().join(path).is_file(), "{path} is listed but was not written");
+        assert_eq!(f["executable"], path.ends_with(".sh"), "{path}");
+    }
+    let actions = |doc: &Value| -> Vec<String> {
+        doc["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| format!("{} {}", f["action"].as_str().unwrap(), f["path"].as_str().unwrap()))
+            .collect()
+    };
+    let (code, again) = json(dir.path(), &["generate"]);
+    assert_eq!(code, 0);
+    assert!(actions(&again).iter().all(|a| a.starts_with("unchanged ")), "{again:#}");
+
+    // A hand edit: --check and --dry-run say what would happen, a plain run refuses and writes nothing.
+    let makefile = dir.path().join("Makefile");
+    fs::write(&makefile, fs::read_to_string(&makefile).unwrap() + "# mine\n").unwrap();
+    let (code, check) = json(dir.path(), &["generate", "--check"]);
+    assert_eq!((code, &check["ok"]), (1, &json!(false)));
+    assert!(actions(&check).contains(&"edited Makefile".to_string()), "{check:#}");
+    let (code, dry) = json(dir.path(), &["generate", "--dry-run", "--force"]);
+    assert_eq!((code, &dry["ok"]), (0, &json!(true)));
+    assert!(actions(&dry).contains(&"overwrite Makefile".to_string()), "{dry:#}");
+    let (code, refused) = json(dir.path(), &["generate"]);
+    assert_eq!((code, &refused["ok"]), (2, &json!(false)));
+    assert!(actions(&refused).contains(&"edited Makefile".to_string()), "{refused:#}");
+    assert!(fs::read_to_string(&makefile).unwrap().ends_with("# mine\n"), "the edit was destroyed");
+
+    // An invalid config: the envelope, with no plan and no files; nothing is written.
+    fs::write(dir.path().join("multiarch.toml"), "[project]\nname = 1\n").unwrap();
+    let (code, invalid) = json(dir.path(), &["generate"]);
+    assert_eq!(code, 2);
+    assert_envelope(&invalid, "generate");
+    assert_eq!((&invalid["plan"], &invalid["files"]), (&Value::Null, &Value::Null));
+    assert_eq!(invalid["diagnostics"][1]["key"], "project.name", "{invalid:#}");
+    assert_eq!((&invalid["diagnostics"][1]["line"], &invalid["diagnostics"][1]["column"]), (&json!(2), &json!(8)));
 }

@@ -21,7 +21,7 @@ fn every_invalid_fixture_is_refused_with_located_errors() {
             Err(d) => mkmulti::diagnostics::Source::new(display, "").render(&d),
             Ok(text) => match mkmulti::load_str(text, &display, "multiarch.toml") {
                 Ok(_) => panic!("{name} was accepted"),
-                Err(mkmulti::LoadError::Invalid(messages)) => messages.concat(),
+                Err(mkmulti::LoadError::Invalid(found)) => util::rendered(&found),
                 Err(mkmulti::LoadError::Io(m)) => panic!("{m}"),
             },
         };

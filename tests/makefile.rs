@@ -38,7 +38,7 @@ impl Project {
         let dir = tempfile::tempdir().unwrap();
         let loaded = match mkmulti::load_str(config, "multiarch.toml", "multiarch.toml") {
             Ok(l) => l,
-            Err(mkmulti::LoadError::Invalid(d)) => panic!("invalid config:\n{}", d.concat()),
+            Err(mkmulti::LoadError::Invalid(d)) => panic!("invalid config:\n{}", crate::util::rendered(&d)),
             Err(mkmulti::LoadError::Io(m)) => panic!("{m}"),
         };
         let files = mkmulti::render::render(&loaded.plan);

@@ -225,7 +225,7 @@ builder-image = "golang:1.25-bookworm@{digest}"
     else {
         panic!("alpine publishes no linux/arm/v5")
     };
-    assert!(diags.iter().any(|d| d.contains("does not publish `linux/arm/v5`")), "{diags:?}");
+    assert!(diags.iter().any(|d| d.diagnostic.message.contains("does not publish `linux/arm/v5`")), "{diags:?}");
 }
 
 /// `make validate` runs the generated validate script, so it exists only when the scripts are generated.

@@ -3,7 +3,8 @@
 //! - `snapshots`: every generated file of every example, reviewed with `cargo insta review`;
 //! - `schema`: the checked-in JSON schema is current and every example validates against it;
 //! - `defaults`: every default once: the schema, the plan, the `init` scaffold and the README agree;
-//! - `cli`: the real binary: `generate`, `check`, `init`, `schema`, exit codes and error output;
+//! - `cli`: the real binary: `generate`, `check`, `init`, `schema`, exit codes, error output, `--format json`
+//!   and closed pipes;
 //! - `doctor`: the real binary against a stub `docker`: report lines, fixes and exit codes;
 //! - `invalid`: every config in `fixtures/invalid/` fails with the snapshotted diagnostics;
 //! - `scripts`: the generated shell scripts, run with stub `docker` and `uname` commands;

@@ -22,11 +22,16 @@ pub fn examples() -> Vec<PathBuf> {
 pub fn load(config: &Path) -> mkmulti::Loaded {
     match mkmulti::load(config, "multiarch.toml") {
         Ok(l) => l,
-        Err(mkmulti::LoadError::Invalid(m)) => {
-            panic!("{} is invalid:\n{}", config.display(), m.concat())
+        Err(mkmulti::LoadError::Invalid(found)) => {
+            panic!("{} is invalid:\n{}", config.display(), rendered(&found))
         }
         Err(mkmulti::LoadError::Io(m)) => panic!("{m}"),
     }
+}
+
+/// Diagnostics as `mkmulti` prints them.
+pub fn rendered(found: &[mkmulti::diagnostics::Located]) -> String {
+    found.iter().map(mkmulti::diagnostics::Located::render).collect()
 }
 
 /// Insta settings writing to the top-level `snapshots/` folder, without module prefixes.

@@ -9,7 +9,7 @@ use crate::util;
 fn workflow_of(config: &str) -> String {
     let loaded = match mkmulti::load_str(config, "multiarch.toml", "multiarch.toml") {
         Ok(l) => l,
-        Err(mkmulti::LoadError::Invalid(d)) => panic!("invalid config:\n{}", d.concat()),
+        Err(mkmulti::LoadError::Invalid(d)) => panic!("invalid config:\n{}", crate::util::rendered(&d)),
         Err(mkmulti::LoadError::Io(m)) => panic!("{m}"),
     };
     let files = mkmulti::render::render(&loaded.plan);
@@ -265,7 +265,7 @@ fn job_ids_are_checked() {
         c
     };
     let error = |ci: &str, names: &[&str]| match mkmulti::load_str(&config(ci, names), "m.toml", "m.toml") {
-        Err(mkmulti::LoadError::Invalid(d)) => d.concat(),
+        Err(mkmulti::LoadError::Invalid(d)) => crate::util::rendered(&d),
         _ => panic!("{names:?} with {ci:?} should be invalid"),
     };
     assert!(error("", &["2fa"]).contains("a job id starts with a letter"));

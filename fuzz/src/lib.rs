@@ -7,7 +7,7 @@ pub mod config;
 
 use std::collections::BTreeSet;
 
-use mkmulti::diagnostics::Source;
+use mkmulti::diagnostics::{Severity, Source};
 use mkmulti::render::{self, GeneratedFile, HASH_MARKER};
 use mkmulti::{LoadError, load_str};
 
@@ -29,10 +29,14 @@ pub fn check_bytes(data: &[u8]) {
 pub fn check_text(text: &str) {
     match load_str(text, CONFIG, CONFIG) {
         Ok(loaded) => check_render(&loaded.plan),
-        Err(LoadError::Invalid(messages)) => {
-            assert!(!messages.is_empty(), "an invalid config must report at least one problem");
-            for m in &messages {
-                assert!(!m.trim().is_empty(), "a reported problem has an empty message: {messages:?}");
+        Err(LoadError::Invalid(found)) => {
+            assert!(!found.is_empty(), "an invalid config must report at least one problem");
+            assert!(
+                found.iter().any(|d| d.severity() == Severity::Error),
+                "an invalid config must report an error: {found:?}"
+            );
+            for d in &found {
+                assert!(!d.render().trim().is_empty(), "a reported problem renders empty: {found:?}");
             }
         }
         Err(LoadError::Io(e)) => panic!("load_str reads nothing from disk, yet failed with an I/O error: {e}"),

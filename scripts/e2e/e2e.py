@@ -34,20 +34,25 @@ import time
 import tomllib
 from pathlib import Path
 
-# Per platform: ELF class (1 = 32-bit, 2 = 64-bit), data encoding (1 = little-, 2 = big-endian), e_machine,
-# Go's GOARCH and Rust's std::env::consts::ARCH (what the examples print), and the Debian architecture.
+# The harness's independent oracle, per platform: what a binary built for it must be (ELF class, 1 = 32-bit,
+# 2 = 64-bit; data encoding, 1 = little-, 2 = big-endian; e_machine) and what it prints for its architecture (Go's
+# GOARCH, Rust's std::env::consts::ARCH; the examples' version lines carry them). Kept here on purpose, not read from
+# mkmulti's plan (whose `elf_machine` and `goarch` the generated Dockerfiles use): the harness checks mkmulti's
+# output against facts mkmulti did not produce, so a wrong fact in mkmulti fails the run instead of confirming
+# itself. Everything the harness only needs to *build* (targets, linkers, cross packages) comes from the plan
+# (`mkmulti check --format json`, see plan_apps). scripts/e2e/README.md says the same.
 # e_machine values: the System V gABI registry (glibc elf.h: EM_X86_64 62, EM_AARCH64 183, EM_ARM 40, EM_386 3,
 # EM_RISCV 243, EM_PPC64 21, EM_S390 22).
 PLATFORMS = {
-    "linux/amd64": (2, 1, 62, "amd64", "x86_64", "amd64"),
-    "linux/arm64": (2, 1, 183, "arm64", "aarch64", "arm64"),
-    "linux/arm/v7": (1, 1, 40, "arm", "arm", "armhf"),
-    "linux/arm/v6": (1, 1, 40, "arm", "arm", "armel"),
-    "linux/arm/v5": (1, 1, 40, "arm", "arm", "armel"),
-    "linux/386": (1, 1, 3, "386", "x86", "i386"),
-    "linux/riscv64": (2, 1, 243, "riscv64", "riscv64", "riscv64"),
-    "linux/ppc64le": (2, 1, 21, "ppc64le", "powerpc64", "ppc64el"),
-    "linux/s390x": (2, 2, 22, "s390x", "s390x", "s390x"),
+    "linux/amd64": (2, 1, 62, "amd64", "x86_64"),
+    "linux/arm64": (2, 1, 183, "arm64", "aarch64"),
+    "linux/arm/v7": (1, 1, 40, "arm", "arm"),
+    "linux/arm/v6": (1, 1, 40, "arm", "arm"),
+    "linux/arm/v5": (1, 1, 40, "arm", "arm"),
+    "linux/386": (1, 1, 3, "386", "x86"),
+    "linux/riscv64": (2, 1, 243, "riscv64", "riscv64"),
+    "linux/ppc64le": (2, 1, 21, "ppc64le", "powerpc64"),
+    "linux/s390x": (2, 2, 22, "s390x", "s390x"),
 }
 ELF_NAMES = {62: "x86-64", 183: "AArch64", 40: "ARM", 3: "i386", 243: "RISC-V", 21: "PowerPC64", 22: "S/390"}
 US = "\x1f"  # separates list items inside one tab-separated field
@@ -137,36 +142,23 @@ def cmd_overlay(args) -> None:
 
 
 # -------------------------------------------------------------------------------------------- plan facts
-def check_plan(mkmulti: str, config: str) -> dict[str, dict]:
-    """Per app, what `mkmulti check` resolved: language, Dockerfile, builder image, and one row per platform
-    (platform, target, linker) in the config's order."""
-    out = subprocess.run([mkmulti, "check", "--config", config], check=True, capture_output=True, text=True).stdout
-    apps: dict[str, dict] = {}
-    current = None
-    in_table = False
-    for line in out.splitlines():
-        m = re.match(r"app (\S+) \((\w+), (\S+)\)$", line)
-        if m:
-            current = apps.setdefault(m[1], {"language": m[2], "dockerfile": m[3], "platforms": []})
-            in_table = False
-            continue
-        if current is None:
-            continue
-        if not line.strip():
-            current = None if in_table else current
-            in_table = False
-            continue
-        m = re.match(r"  builder\s+(\S+)", line)
-        if m:
-            current["builder"] = m[1]
-        if re.match(r"  platform\s+compile", line):
-            in_table = True
-            continue
-        if in_table:
-            cells = re.split(r"\s{2,}", line.strip())
-            current["platforms"].append({"platform": cells[0], "target": cells[2], "linker": cells[3]})
+def plan_apps(mkmulti: str, config: str) -> dict[str, dict]:
+    """Per app name, the app as mkmulti resolved it: `plan.apps[]` of `mkmulti check --format json` (README,
+    "Machine-readable output"), in the config's order. Read from it: `name`, `language`, `dockerfile`, `bin`,
+    `builder_image`, and per platform (`platforms[]`) `oci`, `goarch`, `goarm`, `rust_target`, `linker`,
+    `cross_packages`."""
+    run = subprocess.run([mkmulti, "check", "--format", "json", "--config", config], capture_output=True, text=True)
+    try:
+        doc = json.loads(run.stdout)
+    except json.JSONDecodeError:
+        die(f"`mkmulti check --format json --config {config}` exited {run.returncode}: {run.stderr.strip()}")
+    if not doc["ok"]:
+        errors = [f"{d['file']}:{d['line']}:{d['column']}: {d['message']}" if d["line"] else d["message"]
+                  for d in doc["diagnostics"] if d["severity"] == "error"]
+        die(f"mkmulti check: {config} is invalid: " + "; ".join(errors))
+    apps = {app["name"]: app for app in doc["plan"]["apps"]}
     if not apps:
-        die(f"no apps in `mkmulti check --config {config}` output")
+        die(f"no apps in the plan of {config}")
     return apps
 
 
@@ -201,16 +193,21 @@ def main_source(root: Path, app: dict, language: str, binary: str) -> Path:
 def cmd_apps(args) -> None:
     config_path = Path(args.config)
     config = tomllib.loads(config_path.read_text())
-    plan = check_plan(args.mkmulti, str(config_path))
+    plan = plan_apps(args.mkmulti, str(config_path))
     for app in config.get("app", []):
         name = app["name"]
         facts = plan[name]
-        binary = app.get("bin", name)
+        binary = facts["bin"]
         smoke = app.get("smoke-test", ["--version"])  # the documented default (config.rs, RawApp::smoke_test)
-        platforms = ",".join(p["platform"] for p in facts["platforms"])
+        platforms = ",".join(p["oci"] for p in facts["platforms"])
         source = main_source(config_path.parent, app, facts["language"], binary).relative_to(config_path.parent)
         print("\t".join([name, facts["language"], facts["dockerfile"], app.get("image", name), binary, platforms,
-                         US.join(smoke), str(source), facts.get("builder", "")]))
+                         US.join(smoke), str(source), facts["builder_image"]]))
+
+
+# The compile script runs in the builder image on this platform (run.sh: `docker run --platform linux/amd64`):
+# it needs no cross toolchain for it, as the generated Dockerfiles install none for the build machine's own.
+BUILD_PLATFORM = "linux/amd64"
 
 
 def cmd_compile_script(args) -> None:
@@ -221,48 +218,59 @@ def cmd_compile_script(args) -> None:
     app = next((a for a in config.get("app", []) if a["name"] == args.app), None)
     if app is None:
         die(f"no app {args.app!r}")
-    facts = check_plan(args.mkmulti, str(config_path))[args.app]
-    binary = app.get("bin", args.app)
+    facts = plan_apps(args.mkmulti, str(config_path))[args.app]
+    binary = facts["bin"]
+    # The app's own options are read from the config, as the user wrote them; what they resolve to per platform
+    # (GOARCH, triples, linkers, packages) from the plan.
+    go = app.get("go", {})
+    rust = app.get("rust", {})
+    cgo = go.get("cgo", False)
+    musl = rust.get("libc", "gnu") == "musl"
     q = shlex.quote
     lines = ["set -eu", "cp -a /src /tmp/src", "cd /tmp/src", "mkdir -p /tmp/out"]
     cross = []
-    for row in facts["platforms"]:
-        linker = row["linker"].split(" ")[0]
-        if linker.endswith("-gcc") and not linker.startswith("x86_64-"):
-            debarch = PLATFORMS[row["platform"]][5]
-            cross += [f"gcc-{linker.removesuffix('-gcc')}", f"libc6-dev-{debarch}-cross"]
+    cross_gcc = cgo if facts["language"] == "go" else not musl  # cgo compiles C with it; Rust gnu links with it
+    if cross_gcc:
+        for p in facts["platforms"]:
+            if p["oci"] != BUILD_PLATFORM:
+                cross += p["cross_packages"]
     if cross:
         lines.append("apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "
                      "--no-install-recommends " + " ".join(cross) + " >/dev/null")
-    go = app.get("go", {})
-    rust = app.get("rust", {})
     if facts["language"] == "go":
         lines.append("if [ -f go.sum ]; then go mod download; fi")
         tags = f" -tags {q(','.join(go['tags']))}" if go.get("tags") else ""
-        for row in facts["platforms"]:
-            env = row["target"]
-            if "CGO_ENABLED=1" in env:
-                env += f" CC={row['linker'].split(' ')[0]}"
+        for p in facts["platforms"]:
+            env = f"GOOS=linux GOARCH={p['goarch']}"
+            if p["goarm"]:
+                env += f" GOARM={p['goarm']}"
+            if go.get("goamd64") and p["goarch"] == "amd64":
+                env += f" GOAMD64={go['goamd64']}"
+            env += f" CGO_ENABLED={int(cgo)}"
+            if cgo:
+                env += f" CC={p['linker'] or '-'}"
             lines.append(
                 f't0=$(date +%s%N); GOCACHE=$(mktemp -d) {env} go build -trimpath{tags} -ldflags "-s -w" '
                 f'-o /tmp/out/{q(binary)} {q(app.get("main", "."))}; '
-                f'echo "TIME {row["platform"]} $((($(date +%s%N) - t0) / 1000000))"')
+                f'echo "TIME {p["oci"]} $((($(date +%s%N) - t0) / 1000000))"')
     else:
         lines.append("cargo fetch --locked")
         pkg = f" -p {q(app['package'])}" if app.get("package") else ""
         feats = f" --features {q(','.join(rust['features']))}" if rust.get("features") else ""
         nodef = " --no-default-features" if rust.get("no-default-features") else ""
         profile = rust.get("profile", "release")
-        for row in facts["platforms"]:
-            triple = row["target"]
-            linker = row["linker"].split(" ")[0]
+        for p in facts["platforms"]:
+            triple = p["rust_target"]
+            # musl links with zig through cargo-zigbuild, which the builder image does not have: this bare compile
+            # fails for musl apps, and run.sh records the figure as failed (a known gap of the benchmark).
+            linker = "zig" if musl else (p["linker"] or "-")
             env_name = "CARGO_TARGET_" + re.sub(r"[^A-Z0-9]", "_", triple.upper()) + "_LINKER"
             cc_name = "CC_" + triple.replace("-", "_")
             lines.append(f"rustup target add {triple} 2>/dev/null")
             lines.append(
                 f"t0=$(date +%s%N); {env_name}={linker} {cc_name}={linker} cargo build --locked --profile {profile}"
                 f" --target {triple} --target-dir /tmp/target-{triple}{pkg}{feats}{nodef} --bin {q(binary)}; "
-                f'echo "TIME {row["platform"]} $((($(date +%s%N) - t0) / 1000000))"')
+                f'echo "TIME {p["oci"]} $((($(date +%s%N) - t0) / 1000000))"')
     print("\n".join(lines))
 
 

@@ -15,7 +15,9 @@ use super::yaml::{check_compose, check_workflow, yaml, yaml_shape};
 pub(super) fn load(c: &Config) -> Result<Vec<GeneratedFile>, Vec<String>> {
     match mkmulti::load_str(&c.toml(), "multiarch.toml", "multiarch.toml") {
         Ok(loaded) => Ok(mkmulti::render::render(&loaded.plan)),
-        Err(mkmulti::LoadError::Invalid(messages)) => Err(messages),
+        Err(mkmulti::LoadError::Invalid(found)) => {
+            Err(found.iter().map(mkmulti::diagnostics::Located::render).collect())
+        }
         Err(mkmulti::LoadError::Io(m)) => panic!("load_str does no I/O: {m}"),
     }
 }

@@ -40,19 +40,32 @@ const MAX_IMAGE_NAME: usize = 255;
 /// The image name as pushed, `host/namespace/image`, fits the registries' limit: each part may be valid on its
 /// own and the whole too long.
 pub fn image_reference(raw: &RawConfig, p: &KeyPath, app: &RawApp, f: &mut Findings) {
-    let image = derive::image(&raw.registry, app);
-    if image.len() > MAX_IMAGE_NAME {
-        let key = if app.image.is_some() { "image" } else { "name" };
-        f.error_help(
-            p.key(key),
-            format!(
-                "the image name `{}...` is {} characters; registries take at most {MAX_IMAGE_NAME}",
-                &image[..40],
-                image.len()
-            ),
-            "shorten `image` or `registry.namespace`",
-        );
+    let r = &raw.registry;
+    let parts_valid = grammar::registry_host(&r.host).is_ok()
+        && r.namespace.as_deref().is_none_or(|ns| grammar::repository_path(ns).is_ok())
+        && grammar::repository_path(derive::image_name(app)).is_ok();
+    let image = derive::image(r, app);
+    if !parts_valid || image.len() <= MAX_IMAGE_NAME {
+        return;
     }
+    // Point at the longer of the two parts the user wrote.
+    let namespace_len = r.namespace.as_deref().map_or(0, str::len);
+    let key = if namespace_len > derive::image_name(app).len() {
+        KeyPath::root().key("registry").key("namespace")
+    } else if app.image.is_some() {
+        p.key("image")
+    } else {
+        p.key("name")
+    };
+    f.error_help(
+        key,
+        format!(
+            "the image name `{}...` is {} characters; registries take at most {MAX_IMAGE_NAME}",
+            &image[..40],
+            image.len()
+        ),
+        "shorten `image` or `registry.namespace`",
+    );
 }
 
 /// Keys of the other language are mistakes, not silently ignored settings.

@@ -1,14 +1,24 @@
-//! The command line: argument definitions and what each command does with the passes.
+//! The command line: argument definitions, and what `init`, `check` (with its human plan table) and `schema`
+//! do with the passes.
+//!
+//! `generate` lives in `generate.rs`, the `--format json` document in `json.rs`, and every write to stdout and
+//! stderr goes through `output.rs`.
+
+mod generate;
+mod json;
+mod output;
 
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::write::Change;
-use crate::{LoadError, Loaded, init, plan::Plan, render, write};
+use generate::{Mode, cmd_generate};
+use output::{Stdout, eprint};
+
+use crate::diagnostics::{Located, Severity};
+use crate::{LoadError, Loaded, init, plan::Plan};
 
 /// Exit codes, documented in the README.
 pub mod exit {
@@ -27,6 +37,7 @@ const AFTER_HELP: &str = "\
 Examples:
   mkmulti init                      scaffold multiarch.toml from the Go or Rust project here
   mkmulti check                     validate multiarch.toml and print the resolved plan
+  mkmulti check --format json       the same as one JSON document, for tools
   mkmulti generate                  write Dockerfile, Makefile, compose.yaml, scripts and workflow
   mkmulti generate --check          exit 1 and show a diff if generated files are stale
   mkmulti doctor                    check docker, buildx, the builder and QEMU for every platform
@@ -58,7 +69,7 @@ pub enum Command {
     },
     /// Write every output the config asks for
     #[command(
-        after_help = "Examples:\n  mkmulti generate\n  mkmulti generate --config deploy/multiarch.toml --out .\n  mkmulti generate --check\n  mkmulti generate --dry-run\n\nA generated file edited by hand is not overwritten unless --force is given; to keep an edit,\nturn that output off in the config's [output] table and own the file."
+        after_help = "Examples:\n  mkmulti generate\n  mkmulti generate --config deploy/multiarch.toml --out .\n  mkmulti generate --check\n  mkmulti generate --dry-run\n  mkmulti generate --check --format json\n\nA generated file edited by hand is not overwritten unless --force is given; to keep an edit,\nturn that output off in the config's [output] table and own the file."
     )]
     Generate {
         /// The config file
@@ -76,13 +87,21 @@ pub enum Command {
         /// Overwrite generated files even where they were edited by hand
         #[arg(long)]
         force: bool,
+        /// `json`: one JSON document on stdout (plan, diagnostics, files) instead of text
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
     },
     /// Validate the config and print the resolved plan
-    #[command(after_help = "Examples:\n  mkmulti check\n  mkmulti check --config examples/go-hello/multiarch.toml")]
+    #[command(
+        after_help = "Examples:\n  mkmulti check\n  mkmulti check --config examples/go-hello/multiarch.toml\n  mkmulti check --format json"
+    )]
     Check {
         /// The config file
         #[arg(long, default_value = "multiarch.toml")]
         config: PathBuf,
+        /// `json`: one JSON document on stdout (plan and diagnostics) instead of text
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
     },
     /// Print the JSON schema of multiarch.toml
     #[command(after_help = "Examples:\n  mkmulti schema > .mkmulti/multiarch.schema.json")]
@@ -108,15 +127,33 @@ pub enum Lang {
     Rust,
 }
 
+/// How `check` and `generate` report. (No doc comments on the variants: clap would turn them into a long
+/// `--help` page for every command that takes `--format`.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    // Text for people: the plan or the files on stdout, diagnostics on stderr.
+    Human,
+    // One JSON document on stdout for tools; stderr only for I/O failures (exit 3).
+    Json,
+}
+
 /// Runs a parsed command line and returns the process exit code.
 pub fn run(cli: Cli) -> ExitCode {
     let code = match cli.command {
         Command::Init { dir, lang, force } => cmd_init(dir, lang, force),
-        Command::Generate { config, out, check, dry_run, force } => cmd_generate(&config, out, check, dry_run, force),
-        Command::Check { config } => cmd_check(&config),
+        Command::Generate { config, out, check, dry_run, force, format } => {
+            let mode = match (check, dry_run) {
+                (true, _) => Mode::Check,
+                (false, true) => Mode::DryRun,
+                (false, false) => Mode::Write,
+            };
+            cmd_generate(&config, out, mode, force, format)
+        }
+        Command::Check { config, format } => cmd_check(&config, format),
         Command::Schema => {
-            print!("{}", crate::schema::json());
-            exit::OK
+            let mut stdout = Stdout::default();
+            stdout.print(&crate::schema::json());
+            stdout.finish(exit::OK)
         }
         Command::Doctor { config, builder } => match load_or_report(&config, Path::new(".")) {
             Ok(loaded) => match crate::doctor::run(&loaded.plan, builder.as_deref()) {
@@ -144,118 +181,62 @@ fn config_label(config: &Path, out: &Path) -> String {
     }
 }
 
+/// Loads the config and reports, as text on stderr, its notes or why it cannot be used.
 fn load_or_report(config: &Path, out: &Path) -> Result<Loaded, u8> {
     match crate::load(config, &config_label(config, out)) {
         Ok(loaded) => {
-            for note in &loaded.notes {
-                eprint!("{note}");
-            }
+            report_notes(&loaded.notes);
             Ok(loaded)
         }
-        Err(LoadError::Invalid(messages)) => {
-            for m in &messages {
-                eprint!("{m}");
-            }
-            let errors = messages.iter().filter(|m| m.starts_with("error")).count();
-            eprintln!(
-                "mkmulti: {} is invalid ({errors} error{}); nothing was written",
-                config.display(),
-                if errors == 1 { "" } else { "s" }
-            );
-            Err(exit::INVALID)
-        }
-        Err(LoadError::Io(message)) => {
-            eprintln!("mkmulti: {message}");
-            Err(exit::IO)
-        }
+        Err(LoadError::Invalid(found)) => Err(report_invalid(config, &found)),
+        Err(LoadError::Io(message)) => Err(io_failure(&message)),
     }
 }
 
-fn cmd_generate(config: &Path, out: Option<PathBuf>, check: bool, dry_run: bool, force: bool) -> u8 {
-    let out = out.unwrap_or_else(|| {
-        config.parent().filter(|p| !p.as_os_str().is_empty()).map_or_else(|| PathBuf::from("."), Path::to_path_buf)
-    });
-    let loaded = match load_or_report(config, &out) {
-        Ok(l) => l,
-        Err(code) => return code,
-    };
-    let files = render::render(&loaded.plan);
-    let planned = match write::compare(&out, &files) {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("mkmulti: {e}");
-            return exit::IO;
-        }
-    };
-    let stale: Vec<_> = planned.iter().filter(|p| p.change != Change::Unchanged).collect();
-    if check {
-        for p in &stale {
-            print!("{}", write::diff(p));
-        }
-        if stale.is_empty() {
-            println!("mkmulti: {} generated files are up to date", planned.len());
-            return exit::OK;
-        }
-        eprintln!("mkmulti: {} of {} generated files are stale; run `mkmulti generate`", stale.len(), planned.len());
-        return exit::DRIFT;
-    }
-    if dry_run {
-        for p in &planned {
-            println!("{:<10} {}", label(p.change, force), p.file.path);
-        }
-        return exit::OK;
-    }
-    let edited: Vec<_> = planned.iter().filter(|p| p.change == Change::Edited).collect();
-    if !edited.is_empty() && !force {
-        for p in &edited {
-            eprintln!("mkmulti: {} was edited by hand (or not written by mkmulti)", shown(&out, &p.file.path));
-        }
-        eprintln!(
-            "help: run `mkmulti generate --force` to replace {}, or keep the edit by turning that output off in the\n      config's [output] table and owning the file; `mkmulti generate --check` shows the differences",
-            if edited.len() == 1 { "it" } else { "them" }
-        );
-        eprintln!("mkmulti: nothing was written");
-        return exit::INVALID;
-    }
-    match write::write(&planned, force) {
-        Ok(_) => {
-            let mut stdout = std::io::stdout().lock();
-            for p in &planned {
-                let _ = writeln!(stdout, "{:<10} {}", label(p.change, force), shown(&out, &p.file.path));
-            }
-            exit::OK
-        }
-        Err(e) => {
-            eprintln!("mkmulti: {e}");
-            eprintln!("mkmulti: the files written before the failure were restored");
-            exit::IO
-        }
+/// Warnings and notes about a valid config, as text on stderr.
+fn report_notes(notes: &[Located]) {
+    for note in notes {
+        eprint(&note.render());
     }
 }
 
-/// A written file's path as the user would type it: relative to the current directory when `out` is it.
-fn shown(out: &Path, path: &str) -> String {
-    if out == Path::new(".") { path.to_string() } else { out.join(path).display().to_string() }
-}
-
-fn label(change: Change, force: bool) -> &'static str {
-    match change {
-        Change::Create => "create",
-        Change::Update => "update",
-        Change::Unchanged => "unchanged",
-        Change::Edited if force => "overwrite",
-        Change::Edited => "edited",
+/// Every problem of an invalid config, as text on stderr; returns the exit code.
+fn report_invalid(config: &Path, found: &[Located]) -> u8 {
+    for d in found {
+        eprint(&d.render());
     }
+    let errors = found.iter().filter(|d| d.severity() == Severity::Error).count();
+    eprint(&format!(
+        "mkmulti: {} is invalid ({errors} error{}); nothing was written\n",
+        config.display(),
+        if errors == 1 { "" } else { "s" }
+    ));
+    exit::INVALID
 }
 
-fn cmd_check(config: &Path) -> u8 {
+/// A file that could not be read or written: on stderr in either format (no JSON document follows); exit 3.
+fn io_failure(message: &str) -> u8 {
+    eprint(&format!("mkmulti: {message}\n"));
+    exit::IO
+}
+
+fn cmd_check(config: &Path, format: Format) -> u8 {
     let out = config.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-    match load_or_report(config, &out) {
-        Ok(loaded) => {
-            print!("{}", describe(&loaded.plan));
-            exit::OK
-        }
-        Err(code) => code,
+    let report = |code, found, plan| json::print(&json::Report::new("check", config, code, found, plan), code);
+    match format {
+        Format::Human => match load_or_report(config, &out) {
+            Ok(loaded) => {
+                let mut stdout = Stdout::default();
+                stdout.print(&describe(&loaded.plan));
+                stdout.finish(exit::OK)
+            }
+            Err(code) => code,
+        },
+        Format::Json => match crate::load(config, &config_label(config, &out)) {
+            Ok(loaded) => report(exit::OK, &loaded.notes, Some(&loaded.plan)),
+            Err(LoadError::Invalid(found)) => report(exit::INVALID, &found, None),
+            Err(LoadError::Io(message)) => io_failure(&message),
+        },
     }
 }
 
@@ -348,28 +329,29 @@ fn cmd_init(dir: PathBuf, lang: Option<Lang>, force: bool) -> u8 {
         Lang::Rust => init::LangChoice::Rust,
     });
     let opts = init::InitOptions { dir: dir.clone(), lang, force };
+    let mut stdout = Stdout::default();
     match init::init(&opts) {
         Ok(init::InitOutcome::Written { path, .. }) => {
-            println!("create     {}", path.display());
+            stdout.print(&format!("create     {}\n", path.display()));
             let schema = dir.join(".mkmulti").join("multiarch.schema.json");
             let written = std::fs::create_dir_all(schema.parent().expect("has a parent"))
                 .and_then(|_| std::fs::write(&schema, crate::schema::json()));
             match written {
-                Ok(()) => println!("create     {} (for editor completion)", schema.display()),
+                Ok(()) => stdout.print(&format!("create     {} (for editor completion)\n", schema.display())),
                 Err(e) => {
-                    eprintln!("mkmulti: cannot write {}: {e}", schema.display());
-                    return exit::IO;
+                    eprint(&format!("mkmulti: cannot write {}: {e}\n", schema.display()));
+                    return stdout.finish(exit::IO);
                 }
             }
-            println!("next: review {}, then run `mkmulti generate`", path.display());
-            exit::OK
+            stdout.print(&format!("next: review {}, then run `mkmulti generate`\n", path.display()));
+            stdout.finish(exit::OK)
         }
         Ok(init::InitOutcome::KeptExisting { path }) => {
-            println!("kept       {} (it exists; --force overwrites it)", path.display());
-            exit::OK
+            stdout.print(&format!("kept       {} (it exists; --force overwrites it)\n", path.display()));
+            stdout.finish(exit::OK)
         }
         Err(e) => {
-            eprintln!("mkmulti: {e}");
+            eprint(&format!("mkmulti: {e}\n"));
             match e {
                 init::InitError::Read { .. } | init::InitError::Write { .. } => exit::IO,
                 _ => exit::INVALID,

@@ -1,0 +1,138 @@
+//! `mkmulti generate`: render, compare with the disk, then write, check or list; reported as text or as JSON.
+
+use std::path::{Path, PathBuf};
+
+use super::output::{Stdout, eprint};
+use super::{Format, config_label, exit, io_failure, json, report_invalid, report_notes};
+use crate::write::{Change, Planned};
+use crate::{LoadError, render, write};
+
+/// What `generate` was asked to do with the files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Mode {
+    Write,
+    /// `--check`: write nothing, show a diff of every stale file, exit 1 if there is one.
+    Check,
+    /// `--dry-run`: write nothing, list what would change.
+    DryRun,
+}
+
+pub(super) fn cmd_generate(config: &Path, out: Option<PathBuf>, mode: Mode, force: bool, format: Format) -> u8 {
+    let out = out.unwrap_or_else(|| {
+        config.parent().filter(|p| !p.as_os_str().is_empty()).map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+    });
+    let json_report = |code, found, plan, files| json::GenerateReport {
+        report: json::Report::new("generate", config, code, found, plan),
+        out: out.display().to_string(),
+        files,
+    };
+    let loaded = match crate::load(config, &config_label(config, &out)) {
+        Ok(loaded) => loaded,
+        Err(LoadError::Io(message)) => return io_failure(&message),
+        Err(LoadError::Invalid(found)) => {
+            return match format {
+                Format::Human => report_invalid(config, &found),
+                Format::Json => json::print(&json_report(exit::INVALID, &found, None, None), exit::INVALID),
+            };
+        }
+    };
+    if format == Format::Human {
+        report_notes(&loaded.notes);
+    }
+    let files = render::render(&loaded.plan);
+    let planned = match write::compare(&out, &files) {
+        Ok(p) => p,
+        Err(e) => return io_failure(&e.to_string()),
+    };
+    let stale = planned.iter().any(|p| p.change != Change::Unchanged);
+    let edited = planned.iter().any(|p| p.change == Change::Edited);
+    let code = match mode {
+        Mode::Check if stale => exit::DRIFT,
+        Mode::Check | Mode::DryRun => exit::OK,
+        // A hand edit is never overwritten without --force: nothing is written.
+        Mode::Write if edited && !force => exit::INVALID,
+        Mode::Write => match write::write(&planned, force) {
+            Ok(_) => exit::OK,
+            Err(e) => return io_failure(&format!("{e}\nmkmulti: the files written before the failure were restored")),
+        },
+    };
+    match format {
+        Format::Human => report_human(mode, &out, &planned, force, code),
+        Format::Json => {
+            let files = planned
+                .iter()
+                .map(|p| json::File {
+                    path: &p.file.path,
+                    action: label(p.change, force),
+                    executable: p.file.executable,
+                })
+                .collect();
+            json::print(&json_report(code, &loaded.notes, Some(&loaded.plan), Some(files)), code)
+        }
+    }
+}
+
+/// What happened, for people: diffs, or the list of files with what was (or would be) done to each.
+fn report_human(mode: Mode, out: &Path, planned: &[Planned<'_>], force: bool, code: u8) -> u8 {
+    let mut stdout = Stdout::default();
+    let stale: Vec<_> = planned.iter().filter(|p| p.change != Change::Unchanged).collect();
+    match mode {
+        Mode::Check => {
+            for p in &stale {
+                stdout.print(&write::diff(p));
+            }
+            if stale.is_empty() {
+                stdout.print(&format!("mkmulti: {} generated files are up to date\n", planned.len()));
+            } else {
+                eprint(&format!(
+                    "mkmulti: {} of {} generated files are stale; run `mkmulti generate`\n",
+                    stale.len(),
+                    planned.len()
+                ));
+            }
+        }
+        Mode::DryRun => {
+            for p in planned {
+                stdout.print(&format!("{:<10} {}\n", label(p.change, force), p.file.path));
+            }
+        }
+        Mode::Write if code == exit::INVALID => {
+            let edited: Vec<_> = planned.iter().filter(|p| p.change == Change::Edited).collect();
+            for p in &edited {
+                eprint(&format!(
+                    "mkmulti: {} was edited by hand (or not written by mkmulti)\n",
+                    shown(out, &p.file.path)
+                ));
+            }
+            eprint(&format!(
+                "help: run `mkmulti generate --force` to replace {}, or keep the edit by turning that output off in the\n      config's [output] table and owning the file; `mkmulti generate --check` shows the differences\n",
+                if edited.len() == 1 { "it" } else { "them" }
+            ));
+            eprint("mkmulti: nothing was written\n");
+        }
+        Mode::Write => {
+            let listing: String = planned
+                .iter()
+                .map(|p| format!("{:<10} {}\n", label(p.change, force), shown(out, &p.file.path)))
+                .collect();
+            stdout.print(&listing);
+        }
+    }
+    stdout.finish(code)
+}
+
+/// A written file's path as the user would type it: relative to the current directory when `out` is it.
+fn shown(out: &Path, path: &str) -> String {
+    if out == Path::new(".") { path.to_string() } else { out.join(path).display().to_string() }
+}
+
+/// What is (or would be) done to a file: the first column of the human listing, `action` in JSON.
+fn label(change: Change, force: bool) -> &'static str {
+    match change {
+        Change::Create => "create",
+        Change::Update => "update",
+        Change::Unchanged => "unchanged",
+        Change::Edited if force => "overwrite",
+        Change::Edited => "edited",
+    }
+}
