@@ -226,6 +226,34 @@ pub struct At {
     pub width: usize,
 }
 
+/// The most characters of a line an excerpt shows: a long line is cut around the caret.
+const EXCERPT_CHARS: usize = 120;
+
+impl At {
+    /// The excerpt as shown, with the caret's column and width in it: the whole line, or for a long one
+    /// [`EXCERPT_CHARS`] around the caret with `...` where it was cut.
+    pub fn window(&self) -> (String, usize, usize) {
+        let chars: Vec<char> = self.excerpt.chars().collect();
+        if chars.len() <= EXCERPT_CHARS {
+            return (self.excerpt.clone(), self.column, self.width);
+        }
+        let start = (self.column - 1).saturating_sub(20).min(chars.len());
+        let end = (start + EXCERPT_CHARS).min(chars.len());
+        let mut text = String::new();
+        let mut column = self.column - start;
+        if start > 0 {
+            text.push_str("...");
+            column += 3;
+        }
+        text.extend(&chars[start..end]);
+        if end < chars.len() {
+            text.push_str("...");
+        }
+        let width = self.width.min(end.saturating_sub(self.column - 1)).max(1);
+        (text, column, width)
+    }
+}
+
 impl Located {
     pub fn severity(&self) -> Severity {
         self.diagnostic.severity
@@ -247,8 +275,9 @@ impl Located {
                 let gutter = " ".repeat(line.to_string().len());
                 let _ = writeln!(out, "{gutter}--> {}:{line}:{}", self.file, at.column);
                 let _ = writeln!(out, "{gutter} |");
-                let _ = writeln!(out, "{line} | {}", at.excerpt);
-                let _ = writeln!(out, "{gutter} | {}{}", " ".repeat(at.column - 1), "^".repeat(at.width));
+                let (excerpt, column, width) = at.window();
+                let _ = writeln!(out, "{line} | {excerpt}");
+                let _ = writeln!(out, "{gutter} | {}{}", " ".repeat(column - 1), "^".repeat(width));
                 if let Some(path) = &d.path {
                     let _ = writeln!(out, "{gutter} = key: {path}");
                 }
@@ -396,5 +425,16 @@ mod tests {
             text,
             "error: unknown architecture `amd46`\n --> multiarch.toml:3:29\n  |\n3 | platforms = [\"linux/amd64\", \"linux/amd46\"]\n  |                             ^^^^^^^^^^^^^\n  = key: project.platforms[1]\n  = help: did you mean `linux/amd64`?\n"
         );
+    }
+
+    #[test]
+    fn long_lines_are_cut_around_the_caret() {
+        let at = At { line: 1, column: 501, excerpt: "a".repeat(500) + "XYZ" + &"b".repeat(500), width: 3 };
+        let (text, column, width) = at.window();
+        assert!(text.starts_with("...") && text.ends_with("..."), "{text}");
+        assert!(text.chars().count() <= EXCERPT_CHARS + 6);
+        assert_eq!(text.chars().skip(column - 1).take(width).collect::<String>(), "XYZ");
+        let short = At { line: 1, column: 2, excerpt: "abc".into(), width: 1 };
+        assert_eq!(short.window(), ("abc".to_string(), 2, 1));
     }
 }

@@ -46,11 +46,23 @@ pub enum LoadError {
 
 /// Runs the first two passes on a config file. `config_file` is how the config is named in generated headers.
 pub fn load(path: &Path, config_file: &str) -> Result<Loaded, LoadError> {
+    load_file(path, config_file, false)
+}
+
+/// [`load`], then the project's files against the plan (`project::check`): what `check` and `generate` do, so a
+/// config whose build would fail for a reason the sources show is refused. The build context is the config's
+/// directory.
+pub fn load_project(path: &Path, config_file: &str) -> Result<Loaded, LoadError> {
+    load_file(path, config_file, true)
+}
+
+fn load_file(path: &Path, config_file: &str, project: bool) -> Result<Loaded, LoadError> {
     let bytes = std::fs::read(path).map_err(|e| LoadError::Io(format!("cannot read {}: {e}", path.display())))?;
     let display = path.display().to_string();
     let text =
         parse::decode(&bytes).map_err(|d| LoadError::Invalid(vec![Source::new(display.clone(), "").locate(&d)]))?;
-    load_str(text, &display, config_file)
+    let context = path.parent().map(|p| if p.as_os_str().is_empty() { Path::new(".") } else { p });
+    load_text(text, &display, config_file, context.filter(|_| project))
 }
 
 /// [`load`] for text already in memory; `display` names it in diagnostics.
@@ -59,6 +71,10 @@ pub fn load(path: &Path, config_file: &str) -> Result<Loaded, LoadError> {
 /// types) together with what the semantic checks find outside the sections those errors are in. Errors come
 /// first, then warnings and notes, each in file order.
 pub fn load_str(text: &str, display: &str, config_file: &str) -> Result<Loaded, LoadError> {
+    load_text(text, display, config_file, None)
+}
+
+fn load_text(text: &str, display: &str, config_file: &str, context: Option<&Path>) -> Result<Loaded, LoadError> {
     let source = Source::new(display, text);
     let parsed = parse::parse(&source);
     let mut diagnostics = parsed.diagnostics;
@@ -67,6 +83,12 @@ pub fn load_str(text: &str, display: &str, config_file: &str) -> Result<Loaded, 
         let planned = resolve::plan(&raw, config_file);
         if let (Some(plan), true) = (planned.plan, diagnostics.is_empty()) {
             let mut notes = planned.diagnostics;
+            let in_project = context.map(|dir| project::check(&raw, &plan, dir)).unwrap_or_default();
+            if in_project.iter().any(Diagnostic::is_error) {
+                diagnostics.extend(in_project);
+                return Err(invalid(&source, diagnostics));
+            }
+            notes.extend(in_project);
             notes.sort_by_key(|d| source.position(d));
             return Ok(Loaded { plan, notes: notes.iter().map(|d| source.locate(d)).collect() });
         }
@@ -75,10 +97,58 @@ pub fn load_str(text: &str, display: &str, config_file: &str) -> Result<Loaded, 
         let trusted = |d: &Diagnostic| !d.path.as_ref().is_some_and(|p| parsed.broken.iter().any(|b| p.starts_with(b)));
         diagnostics.extend(planned.diagnostics.into_iter().filter(trusted));
     }
+    Err(invalid(&source, diagnostics))
+}
+
+/// How many diagnostics of one kind (severity, key without indices, help) are shown; the rest are counted.
+const SHOWN_OF_A_KIND: usize = 10;
+
+/// Every problem, sorted (errors first, each group in file order) and capped: past [`SHOWN_OF_A_KIND`] of a
+/// kind, one note counts the rest, so a config with a thousand of one mistake prints a screenful, not a book.
+fn invalid(source: &Source<'_>, mut diagnostics: Vec<Diagnostic>) -> LoadError {
     // Stable sorts: diagnostics at one place keep the order they were found in.
     diagnostics.sort_by_key(|d| source.position(d));
     diagnostics.sort_by_key(|d| !d.is_error());
-    Err(LoadError::Invalid(diagnostics.iter().map(|d| source.locate(d)).collect()))
+    let kind = |d: &Diagnostic| {
+        let key = d.path.as_ref().map(|p| {
+            p.0.iter()
+                .filter_map(|s| if let diagnostics::Seg::Key(k) = s { Some(k.as_str()) } else { None })
+                .collect::<Vec<_>>()
+                .join(".")
+        });
+        (d.severity, key, d.help.clone(), d.path.is_none().then(|| d.message.clone()))
+    };
+    let mut seen: Vec<(_, usize)> = Vec::new();
+    let mut kept = Vec::new();
+    for d in diagnostics {
+        let k = kind(&d);
+        match seen.iter_mut().find(|(known, _)| *known == k) {
+            Some((_, count)) => {
+                *count += 1;
+                if *count <= SHOWN_OF_A_KIND {
+                    kept.push(d);
+                }
+            }
+            None => {
+                seen.push((k, 1));
+                kept.push(d);
+            }
+        }
+    }
+    let mut located: Vec<Located> = kept.iter().map(|d| source.locate(d)).collect();
+    for ((severity, key, _, _), count) in seen.into_iter().filter(|(_, n)| *n > SHOWN_OF_A_KIND) {
+        let more = count - SHOWN_OF_A_KIND;
+        let about = key.map_or_else(String::new, |k| format!(" about `{k}`"));
+        let note = Diagnostic {
+            severity: diagnostics::Severity::Note,
+            message: format!("{more} more {severity}s like the ones above{about} are not shown"),
+            path: None,
+            span: None,
+            help: Some("fix the ones shown, then run mkmulti again".into()),
+        };
+        located.push(source.locate(&note));
+    }
+    LoadError::Invalid(located)
 }
 
 /// An app with a structural error is still planned, so the checks that compare apps see it, but the checks

@@ -496,3 +496,35 @@ fn generate_json_lists_the_files_and_what_was_done() {
     assert_eq!(invalid["diagnostics"][1]["key"], "project.name", "{invalid:#}");
     assert_eq!((&invalid["diagnostics"][1]["line"], &invalid["diagnostics"][1]["column"]), (&json!(2), &json!(8)));
 }
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_at_an_output_path_is_refused_without_hanging() {
+    let dir = copy_example("go-hello");
+    let made = std::process::Command::new("mkfifo").arg(dir.path().join("Makefile")).status().unwrap();
+    assert!(made.success());
+    // A read of the FIFO would block forever; the timeout turns a hang into a failure.
+    let out =
+        mkmulti().current_dir(dir.path()).arg("generate").timeout(std::time::Duration::from_secs(20)).output().unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(stderr(&out).contains("is a FIFO (named pipe), not a regular file"), "{}", stderr(&out));
+    assert!(!dir.path().join("Dockerfile").exists(), "nothing is written");
+}
+
+#[test]
+fn check_and_generate_refuse_a_project_whose_build_would_fail() {
+    let dir = copy_example("rust-hello");
+    fs::remove_file(dir.path().join("Cargo.lock")).unwrap();
+    for command in ["check", "generate"] {
+        let out = mkmulti().current_dir(dir.path()).arg(command).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{command}: {}", stderr(&out));
+        assert!(stderr(&out).contains("no Cargo.lock in the build context"), "{}", stderr(&out));
+        assert!(stderr(&out).contains("cargo generate-lockfile"), "{}", stderr(&out));
+    }
+    assert!(!dir.path().join("Dockerfile").exists());
+    // The JSON report carries the same finding.
+    let (code, doc) = json(dir.path(), &["check"]);
+    assert_eq!(code, 2);
+    let diagnostics = doc["diagnostics"].as_array().unwrap();
+    assert!(diagnostics.iter().any(|d| d["message"].as_str().unwrap().starts_with("no Cargo.lock")), "{doc}");
+}

@@ -155,7 +155,7 @@ pub fn run(cli: Cli) -> ExitCode {
             stdout.print(&crate::schema::json());
             stdout.finish(exit::OK)
         }
-        Command::Doctor { config, builder } => match load_or_report(&config, Path::new(".")) {
+        Command::Doctor { config, builder } => match load_or_report(&config, Path::new("."), crate::load) {
             Ok(loaded) => match crate::doctor::run(&loaded.plan, builder.as_deref()) {
                 crate::doctor::Outcome::Ready => exit::OK,
                 crate::doctor::Outcome::NotReady => exit::NOT_READY,
@@ -181,9 +181,10 @@ fn config_label(config: &Path, out: &Path) -> String {
     }
 }
 
-/// Loads the config and reports, as text on stderr, its notes or why it cannot be used.
-fn load_or_report(config: &Path, out: &Path) -> Result<Loaded, u8> {
-    match crate::load(config, &config_label(config, out)) {
+/// Loads the config with `load` (`crate::load`, or `crate::load_project` to check the project's files too) and
+/// reports, as text on stderr, its notes or why it cannot be used.
+fn load_or_report(config: &Path, out: &Path, load: Loader) -> Result<Loaded, u8> {
+    match load(config, &config_label(config, out)) {
         Ok(loaded) => {
             report_notes(&loaded.notes);
             Ok(loaded)
@@ -192,6 +193,9 @@ fn load_or_report(config: &Path, out: &Path) -> Result<Loaded, u8> {
         Err(LoadError::Io(message)) => Err(io_failure(&message)),
     }
 }
+
+/// `crate::load` or `crate::load_project`.
+type Loader = fn(&Path, &str) -> Result<Loaded, LoadError>;
 
 /// Warnings and notes about a valid config, as text on stderr.
 fn report_notes(notes: &[Located]) {
@@ -224,7 +228,7 @@ fn cmd_check(config: &Path, format: Format) -> u8 {
     let out = config.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
     let report = |code, found, plan| json::print(&json::Report::new("check", config, code, found, plan), code);
     match format {
-        Format::Human => match load_or_report(config, &out) {
+        Format::Human => match load_or_report(config, &out, crate::load_project) {
             Ok(loaded) => {
                 let mut stdout = Stdout::default();
                 stdout.print(&describe(&loaded.plan));
@@ -232,7 +236,7 @@ fn cmd_check(config: &Path, format: Format) -> u8 {
             }
             Err(code) => code,
         },
-        Format::Json => match crate::load(config, &config_label(config, &out)) {
+        Format::Json => match crate::load_project(config, &config_label(config, &out)) {
             Ok(loaded) => report(exit::OK, &loaded.notes, Some(&loaded.plan)),
             Err(LoadError::Invalid(found)) => report(exit::INVALID, &found, None),
             Err(LoadError::Io(message)) => io_failure(&message),
