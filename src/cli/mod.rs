@@ -299,20 +299,8 @@ pub fn describe(plan: &Plan) -> String {
             let _ = writeln!(s, "  {}", line.join("  ").trim_end());
         }
     }
-    let mut tags = vec!["<branch>".to_string()];
-    if plan.tags.semver {
-        tags.push("<major>.<minor>.<patch>, <major>.<minor> on releases".into());
-    }
-    if plan.tags.latest {
-        tags.push("latest on releases".into());
-    }
-    if plan.tags.sha {
-        tags.push("sha-<short commit>".into());
-    }
-    if !plan.tags.branch {
-        tags.remove(0);
-    }
-    let _ = writeln!(s, "\ntags: {}", tags.join("; "));
+    // The one tag rule every output follows.
+    let _ = writeln!(s, "\ntags: {}", crate::render::tags::TagRule::new(&plan.tags).summary());
     let _ = writeln!(s, "releases: git tags matching {} pushed from {}", plan.ci.tag_pattern, plan.ci.default_branch);
     s
 }
