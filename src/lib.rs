@@ -46,23 +46,22 @@ pub enum LoadError {
 
 /// Runs the first two passes on a config file. `config_file` is how the config is named in generated headers.
 pub fn load(path: &Path, config_file: &str) -> Result<Loaded, LoadError> {
-    load_file(path, config_file, false)
+    load_file(path, config_file, None)
 }
 
 /// [`load`], then the project's files against the plan (`project::check`): what `check` and `generate` do, so a
-/// config whose build would fail for a reason the sources show is refused. The build context is the config's
-/// directory.
-pub fn load_project(path: &Path, config_file: &str) -> Result<Loaded, LoadError> {
-    load_file(path, config_file, true)
+/// config whose build would fail for a reason the sources show is refused. `context` is the build context: the
+/// directory the generated files go to, where `docker buildx build .` runs.
+pub fn load_project(path: &Path, config_file: &str, context: &Path) -> Result<Loaded, LoadError> {
+    load_file(path, config_file, Some(context))
 }
 
-fn load_file(path: &Path, config_file: &str, project: bool) -> Result<Loaded, LoadError> {
+fn load_file(path: &Path, config_file: &str, context: Option<&Path>) -> Result<Loaded, LoadError> {
     let bytes = std::fs::read(path).map_err(|e| LoadError::Io(format!("cannot read {}: {e}", path.display())))?;
     let display = path.display().to_string();
     let text =
         parse::decode(&bytes).map_err(|d| LoadError::Invalid(vec![Source::new(display.clone(), "").locate(&d)]))?;
-    let context = path.parent().map(|p| if p.as_os_str().is_empty() { Path::new(".") } else { p });
-    load_text(text, &display, config_file, context.filter(|_| project))
+    load_text(text, &display, config_file, context)
 }
 
 /// [`load`] for text already in memory; `display` names it in diagnostics.

@@ -25,6 +25,7 @@ import json
 import os
 import re
 import shlex
+import shutil
 import statistics
 import subprocess
 import sys
@@ -394,16 +395,35 @@ def cmd_big_config(args) -> None:
         doc += ([f'main = "./cmd/app-{i:02d}"', 'go.version = "1.22"'] if go else
                 [f'package = "app-{i:02d}"', 'rust.libc = "musl"', f"platforms = {json.dumps(BIG_RUST_PLATFORMS)}"])
     (out / "multiarch.toml").write_text("\n".join(doc) + "\n")
+    # The sources `mkmulti generate` checks the config against: a Go module with a command per Go app, and a
+    # Cargo workspace with a member per Rust app.
+    (out / "go.mod").write_text("module example.com/big\n\ngo 1.22\n")
+    members = []
+    for i in range(args.apps):
+        name = f"app-{i:02d}"
+        if i % 2 == 0:
+            (out / "cmd" / name).mkdir(parents=True, exist_ok=True)
+            (out / "cmd" / name / "main.go").write_text("package main\n\nfunc main() {}\n")
+        else:
+            members.append(name)
+            (out / name / "src").mkdir(parents=True, exist_ok=True)
+            (out / name / "Cargo.toml").write_text(f'[package]\nname = "{name}"\nversion = "0.1.0"\nedition = "2021"\n')
+            (out / name / "src" / "main.rs").write_text("fn main() {}\n")
+    (out / "Cargo.toml").write_text(f"[workspace]\nmembers = {json.dumps(members)}\nresolver = \"2\"\n")
+    (out / "Cargo.lock").write_text("version = 4\n")
 
 
 def cmd_time_generate(args) -> None:
     for config in args.configs:
         times = []
         for _ in range(args.runs):
-            with tempfile.TemporaryDirectory() as out:
+            # A fresh copy of the project each run: `generate` creates every file and checks the sources.
+            with tempfile.TemporaryDirectory() as tmp:
+                project = Path(tmp) / "project"
+                shutil.copytree(Path(config).parent, project, ignore=shutil.ignore_patterns("target", ".git"))
                 t0 = time.perf_counter()
-                subprocess.run([args.mkmulti, "generate", "--config", config, "--out", out], check=True,
-                               stdout=subprocess.DEVNULL)
+                subprocess.run([args.mkmulti, "generate", "--force", "--config", str(project / "multiarch.toml")],
+                               check=True, stdout=subprocess.DEVNULL)
                 times.append(time.perf_counter() - t0)
         print(f"{config}\t{statistics.median(times) * 1000:.1f}\t{min(times) * 1000:.1f}\t{args.runs}")
 

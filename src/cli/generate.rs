@@ -26,7 +26,7 @@ pub(super) fn cmd_generate(config: &Path, out: Option<PathBuf>, mode: Mode, forc
         out: out.display().to_string(),
         files,
     };
-    let loaded = match crate::load_project(config, &config_label(config, &out)) {
+    let loaded = match crate::load_project(config, &config_label(config, &out), &out) {
         Ok(loaded) => loaded,
         Err(LoadError::Io(message)) => return io_failure(&message),
         Err(LoadError::Invalid(found)) => {

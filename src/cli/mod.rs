@@ -155,7 +155,7 @@ pub fn run(cli: Cli) -> ExitCode {
             stdout.print(&crate::schema::json());
             stdout.finish(exit::OK)
         }
-        Command::Doctor { config, builder } => match load_or_report(&config, Path::new("."), crate::load) {
+        Command::Doctor { config, builder } => match load_or_report(&config, Path::new("."), &crate::load) {
             Ok(loaded) => match crate::doctor::run(&loaded.plan, builder.as_deref()) {
                 crate::doctor::Outcome::Ready => exit::OK,
                 crate::doctor::Outcome::NotReady => exit::NOT_READY,
@@ -194,8 +194,8 @@ fn load_or_report(config: &Path, out: &Path, load: Loader) -> Result<Loaded, u8>
     }
 }
 
-/// `crate::load` or `crate::load_project`.
-type Loader = fn(&Path, &str) -> Result<Loaded, LoadError>;
+/// `crate::load`, or `crate::load_project` with its build context.
+type Loader<'a> = &'a dyn Fn(&Path, &str) -> Result<Loaded, LoadError>;
 
 /// Warnings and notes about a valid config, as text on stderr.
 fn report_notes(notes: &[Located]) {
@@ -225,10 +225,12 @@ fn io_failure(message: &str) -> u8 {
 }
 
 fn cmd_check(config: &Path, format: Format) -> u8 {
-    let out = config.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    // The build context: the config's directory, as `generate` writes there by default.
+    let out =
+        config.parent().filter(|p| !p.as_os_str().is_empty()).map_or_else(|| PathBuf::from("."), Path::to_path_buf);
     let report = |code, found, plan| json::print(&json::Report::new("check", config, code, found, plan), code);
     match format {
-        Format::Human => match load_or_report(config, &out, crate::load_project) {
+        Format::Human => match load_or_report(config, &out, &|c, l| crate::load_project(c, l, &out)) {
             Ok(loaded) => {
                 let mut stdout = Stdout::default();
                 stdout.print(&describe(&loaded.plan));
@@ -236,7 +238,7 @@ fn cmd_check(config: &Path, format: Format) -> u8 {
             }
             Err(code) => code,
         },
-        Format::Json => match crate::load_project(config, &config_label(config, &out)) {
+        Format::Json => match crate::load_project(config, &config_label(config, &out), &out) {
             Ok(loaded) => report(exit::OK, &loaded.notes, Some(&loaded.plan)),
             Err(LoadError::Invalid(found)) => report(exit::INVALID, &found, None),
             Err(LoadError::Io(message)) => io_failure(&message),
