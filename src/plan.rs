@@ -60,6 +60,9 @@ pub struct RegistryPlan {
     pub prefix: String,
     pub is_docker_hub: bool,
     pub is_ghcr: bool,
+    /// Why images cannot be pushed yet, as the one line every push path prints and stops with; `None` when they
+    /// can. (Docker Hub without a namespace: images build and run locally, pushes wait for the namespace.)
+    pub push_blocker: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]

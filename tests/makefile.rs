@@ -291,3 +291,28 @@ fn a_tag_that_is_not_one_word_stops_make() {
     let (out, _) = p.make(&["tags", "TAG=v1.2.3-rc.1_b"], "");
     assert!(out.contains(":v1.2.3-rc.1_b"), "{out}");
 }
+
+#[test]
+fn without_a_namespace_images_build_but_pushes_stop_with_the_key_to_set() {
+    let example = fs::read_to_string(util::root().join("examples/go-hello/multiarch.toml")).unwrap();
+    let config: String = example.lines().filter(|l| !l.starts_with("namespace")).map(|l| format!("{l}\n")).collect();
+    let p = Project::new(&config);
+
+    // A local build goes through; a push stops before touching docker, naming the key.
+    let (_, calls) = p.make(&["docker-build-local"], "linux/amd64");
+    assert!(calls.contains("buildx build"), "{calls}");
+    for target in ["docker-push-multi", "docker-test-multi", "validate"] {
+        let out = Command::new("make").args(["--no-print-directory", target]).current_dir(p.path()).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{target}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("set `registry.namespace` in multiarch.toml"),
+            "{target}"
+        );
+    }
+    // A registry given on the command line is used as it is.
+    let (_, calls) = p.make(&["docker-push-multi", "DOCKER_REGISTRY=docker.io/me"], "linux/amd64");
+    assert!(calls.contains("-t docker.io/me/go-hello:"), "{calls}");
+    let script = Command::new("bash").arg("scripts/validate-multiarch.sh").current_dir(p.path()).output().unwrap();
+    assert_eq!(script.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&script.stderr).contains("registry.namespace"));
+}

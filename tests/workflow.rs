@@ -278,3 +278,22 @@ fn job_ids_are_checked() {
         assert!(mkmulti::load_str(&config(ci, names), "m.toml", "m.toml").is_ok(), "{ci} {names:?}");
     }
 }
+
+#[test]
+fn without_a_namespace_every_job_stops_first_except_on_pull_requests() {
+    for strategy in ["single", "native"] {
+        let text = example_with("realtime-svg", &format!("strategy = \"{strategy}\""), "");
+        let text: String = text.lines().filter(|l| !l.starts_with("namespace")).map(|l| format!("{l}\n")).collect();
+        let doc = parse(&workflow_of(&text));
+        let jobs = doc.get("jobs").and_then(Value::as_mapping).unwrap();
+        assert!(jobs.len() >= 3, "{strategy}");
+        for (id, job) in jobs {
+            let first = &job["steps"][0];
+            assert_eq!(first["name"].as_str(), Some("Stop until the registry can take the images"), "{id:?}");
+            assert_eq!(first["if"].as_str(), Some("github.event_name != 'pull_request'"));
+            assert!(first["run"].as_str().unwrap().contains("registry.namespace"));
+        }
+    }
+    // With a namespace there is no such step.
+    assert!(!workflow_of(&example_with("realtime-svg", "", "")).contains("Stop until the registry"));
+}

@@ -87,7 +87,10 @@ pub const UNSET: &[(&str, &str)] = &[
     ("project.description", "none, no description label"),
     ("project.source", "none, no source label"),
     ("project.license", "none, no licenses label"),
-    ("registry.namespace", "none, images at the registry's root; Docker Hub needs one"),
+    (
+        "registry.namespace",
+        "none, images at the registry's root; Docker Hub needs one to push (local builds work without)",
+    ),
     ("app.package", "none, the root package"),
     ("app.healthcheck", "none, no health check"),
 ];

@@ -65,6 +65,7 @@ fn registry(raw: &RawConfig) -> RegistryPlan {
         prefix: derive::registry_prefix(r),
         is_docker_hub: derive::is_docker_hub(r),
         is_ghcr: derive::is_ghcr(r),
+        push_blocker: derive::push_blocker(r).map(str::to_string),
     }
 }
 

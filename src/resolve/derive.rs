@@ -110,6 +110,15 @@ pub fn is_docker_hub(registry: &RawRegistry) -> bool {
     matches!(registry.host.to_ascii_lowercase().as_str(), "docker.io" | "index.docker.io" | "registry-1.docker.io")
 }
 
+/// The line every push path (Makefile, validate script, workflow) stops with while images cannot be pushed.
+pub const NAMESPACE_NEEDED: &str = "Docker Hub takes no image without a namespace: set `registry.namespace` in \
+     multiarch.toml to your Docker Hub user or organisation and run `mkmulti generate` (or pass DOCKER_REGISTRY)";
+
+/// Why this registry cannot take pushes yet, if it cannot.
+pub fn push_blocker(registry: &RawRegistry) -> Option<&'static str> {
+    (is_docker_hub(registry) && registry.namespace.is_none()).then_some(NAMESPACE_NEEDED)
+}
+
 pub fn is_ghcr(registry: &RawRegistry) -> bool {
     registry.host.eq_ignore_ascii_case("ghcr.io")
 }

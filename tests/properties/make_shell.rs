@@ -71,6 +71,9 @@ pub(super) fn expected_make_rules(c: &Config) -> BTreeSet<String> {
     if c.scripts {
         rules.insert("validate".into());
     }
+    if c.host == "docker.io" && c.namespace.is_none() {
+        rules.insert("registry-check".into());
+    }
     for p in c.platforms() {
         rules.insert(format!("docker-build-{}", App::slug(p)));
     }
@@ -154,7 +157,7 @@ pub(super) fn make_smoke_words(makefile: &str, app: &App) -> Vec<Vec<String>> {
         Command::new("make")
             .args(["-f", "-", "--no-print-directory", &format!("docker-test-multi-{}", app.name)])
             .args(["DOCKER=printf '%s\\n' @@call", "TAG=t", "VERSION=v1.2.3", "SHORT_SHA=abc1234"])
-            .args(["COMMIT=c", "BUILD_DATE=d"])
+            .args(["COMMIT=c", "BUILD_DATE=d", "DOCKER_REGISTRY=registry.example.com/test"])
             .env_remove("MAKEFLAGS"),
         makefile,
     );

@@ -230,6 +230,8 @@ pub(super) fn config() -> impl Strategy<Value = Config> {
         option::of(select(vec!["MIT", "MIT OR Apache-2.0", "Apache-2.0 WITH LLVM-exception"])),
         select(vec![
             ("docker.io", Some("example")),
+            // Local builds only: pushes stop with the one line that names `registry.namespace`.
+            ("docker.io", None),
             ("ghcr.io", Some("acme/team")),
             ("registry.example.com:5000", None),
             ("localhost:5000", Some("x")),

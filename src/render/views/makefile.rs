@@ -11,6 +11,11 @@ use crate::render::tags::TagRule;
 pub struct MakefileView<'a> {
     pub project_name: &'a str,
     pub registry_prefix: &'a str,
+    /// While images cannot be pushed: the line `registry-check` stops with, which every target that pushes to or
+    /// pulls from the registry runs first (unless `DOCKER_REGISTRY` is overridden).
+    pub push_blocker: Option<&'a str>,
+    /// ` registry-check` as a prerequisite while images cannot be pushed, else empty.
+    pub registry_check: &'static str,
     /// Every platform any app builds for: the `PLATFORMS` default.
     pub platforms_csv: String,
     pub binfmt_image: &'static str,
@@ -94,6 +99,8 @@ impl<'a> MakefileView<'a> {
         Self {
             project_name: &plan.project.name,
             registry_prefix: &plan.registry.prefix,
+            push_blocker: plan.registry.push_blocker.as_deref(),
+            registry_check: if plan.registry.push_blocker.is_some() { " registry-check" } else { "" },
             platforms_csv,
             binfmt_image: plan.ci.binfmt_image,
             tags_comment: rule.make_comment(),

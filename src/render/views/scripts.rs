@@ -43,6 +43,8 @@ pub struct DetectView<'a> {
 #[derive(Debug, Serialize)]
 pub struct ValidateView<'a> {
     pub several: bool,
+    /// While images cannot be pushed: the line the script stops with when it would check the default registry.
+    pub push_blocker: Option<&'a str>,
     /// The app `--image` alone checks against.
     pub default_app: &'a str,
     /// The synopsis' optional `--app`: `--app NAME] [` with several apps, else empty.
@@ -87,6 +89,7 @@ impl<'a> ValidateView<'a> {
         let default_app = default_app(plan);
         Self {
             several,
+            push_blocker: plan.registry.push_blocker.as_deref(),
             default_app,
             app_option_usage: if several { "--app NAME] [" } else { "" },
             image_subject: if several {

@@ -12,6 +12,8 @@ use crate::render::tags::TagRule;
 #[derive(Debug, Serialize)]
 pub struct WorkflowView<'a> {
     pub project_name: &'a str,
+    /// While images cannot be pushed: every job's first step stops with this line, except on pull requests.
+    pub push_blocker: Option<&'a str>,
     pub registry_host: &'a str,
     pub registry_prefix: &'a str,
     pub branches: &'a [String],
@@ -73,6 +75,7 @@ impl<'a> WorkflowView<'a> {
         let ci = &plan.ci;
         Self {
             project_name: &plan.project.name,
+            push_blocker: plan.registry.push_blocker.as_deref(),
             registry_host: &plan.registry.host,
             registry_prefix: &plan.registry.prefix,
             branches: &ci.branches,

@@ -1,7 +1,7 @@
 //! Rules for the top of the file: `mkmulti-version`, `[project]` and `[registry]`.
 
 use crate::config::RawConfig;
-use crate::diagnostics::KeyPath;
+use crate::diagnostics::{Diagnostic, KeyPath};
 use crate::grammar;
 use crate::plan::MKMULTI_VERSION;
 use crate::resolve::derive;
@@ -60,11 +60,14 @@ pub fn registry(raw: &RawConfig, f: &mut Findings) {
     if let Some(ns) = &r.namespace {
         f.check(&p.key("namespace"), ns, "registry namespace", grammar::repository_path);
     }
-    if derive::is_docker_hub(r) && r.namespace.is_none() {
-        f.error_help(
-            p.key("host"),
-            "Docker Hub (the default registry) needs a namespace to push to",
-            "set `registry.namespace` to your Docker Hub user or organisation",
+    if derive::push_blocker(r).is_some() {
+        f.push(
+            Diagnostic::warning(
+                p.key("host"),
+                "Docker Hub (the default registry) needs a namespace to push to: images build and run locally, and \
+                 the push targets, the validate script and the workflow stop until it is set",
+            )
+            .with_help("set `registry.namespace` to your Docker Hub user or organisation"),
         );
     }
 }
@@ -108,7 +111,10 @@ mod tests {
     fn docker_hub_needs_a_namespace_other_registries_do_not() {
         let mut raw = config("");
         raw.registry.namespace = None;
-        assert_eq!(found(&raw, registry), ["Docker Hub (the default registry) needs a namespace to push to"]);
+        let mut f = Findings::default();
+        registry(&raw, &mut f);
+        assert!(!f.has_errors(), "local builds work without a namespace");
+        assert_eq!(f.messages().len(), 1);
         raw.registry.host = "registry.example.com:5000".into();
         assert!(found(&raw, registry).is_empty());
     }
