@@ -211,9 +211,8 @@ fn init_then_generate_works_on_a_go_layout() {
     assert_eq!(again.status.code(), Some(0));
     assert!(stdout(&again).contains("kept"), "{}", stdout(&again));
 
-    // The scaffold needs a namespace to push to Docker Hub; with one, it generates.
-    let with_ns = config.replace("[registry]\n", "[registry]\nnamespace = \"acme\"\n");
-    fs::write(dir.path().join("multiarch.toml"), with_ns).unwrap();
+    // The registry comes from the module path (github.com/acme -> ghcr.io/acme): it generates without an edit.
+    assert!(config.contains("\nhost = \"ghcr.io\"") && config.contains("\nnamespace = \"acme\""), "{config}");
     let generated = mkmulti().current_dir(dir.path()).arg("generate").output().unwrap();
     assert_eq!(generated.status.code(), Some(0), "{}", stderr(&generated));
     assert!(dir.path().join("Dockerfile.api").is_file() && dir.path().join("Dockerfile.worker").is_file());
@@ -527,4 +526,39 @@ fn check_and_generate_refuse_a_project_whose_build_would_fail() {
     assert_eq!(code, 2);
     let diagnostics = doc["diagnostics"].as_array().unwrap();
     assert!(diagnostics.iter().any(|d| d["message"].as_str().unwrap().starts_with("no Cargo.lock")), "{doc}");
+}
+
+#[test]
+fn init_takes_the_registry_from_the_flag_or_the_git_remote() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("go.mod"), "module example.com/widget\n\ngo 1.22\n").unwrap();
+    fs::write(dir.path().join("main.go"), "package main\n\nfunc main() {}\n").unwrap();
+    // No forge in the module path and no remote: Docker Hub, building locally; generate still works.
+    let out = mkmulti().current_dir(dir.path()).arg("init").output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let generated = mkmulti().current_dir(dir.path()).arg("generate").output().unwrap();
+    assert_eq!(generated.status.code(), Some(0), "{}", stderr(&generated));
+    assert!(stderr(&generated).contains("needs a namespace to push to"), "{}", stderr(&generated));
+
+    // The git remote's forge.
+    fs::create_dir_all(dir.path().join(".git")).unwrap();
+    fs::write(dir.path().join(".git/config"), "[remote \"origin\"]\n\turl = git@github.com:Acme-Corp/widget.git\n")
+        .unwrap();
+    let out = mkmulti().current_dir(dir.path()).args(["init", "--force"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let config = fs::read_to_string(dir.path().join("multiarch.toml")).unwrap();
+    assert!(config.contains("\nhost = \"ghcr.io\"") && config.contains("\nnamespace = \"acme-corp\""), "{config}");
+
+    // The flag wins.
+    let out =
+        mkmulti().current_dir(dir.path()).args(["init", "--force", "--registry", "registry.example.com/team"]).output();
+    assert_eq!(out.unwrap().status.code(), Some(0));
+    let config = fs::read_to_string(dir.path().join("multiarch.toml")).unwrap();
+    assert!(
+        config.contains("\nhost = \"registry.example.com\"") && config.contains("\nnamespace = \"team\""),
+        "{config}"
+    );
+    let generated = mkmulti().current_dir(dir.path()).args(["generate", "--force"]).output().unwrap();
+    assert_eq!(generated.status.code(), Some(0), "{}", stderr(&generated));
+    assert!(!stderr(&generated).contains("warning"), "{}", stderr(&generated));
 }

@@ -53,6 +53,7 @@ fn project(language: Language) -> DetectedProject {
         source: None,
         description: None,
         license: None,
+        registry: None,
     }
 }
 

@@ -66,6 +66,10 @@ pub enum Command {
         /// Overwrite an existing multiarch.toml
         #[arg(long)]
         force: bool,
+        /// Where images are pushed, `HOST/NAMESPACE` (default: the git remote's forge, e.g. ghcr.io/OWNER for
+        /// GitHub, or the Go module path's; else Docker Hub, pushing once `registry.namespace` is set)
+        #[arg(long, value_name = "HOST/NAMESPACE")]
+        registry: Option<String>,
     },
     /// Write every output the config asks for
     #[command(
@@ -140,7 +144,7 @@ pub enum Format {
 /// Runs a parsed command line and returns the process exit code.
 pub fn run(cli: Cli) -> ExitCode {
     let code = match cli.command {
-        Command::Init { dir, lang, force } => cmd_init(dir, lang, force),
+        Command::Init { dir, lang, force, registry } => cmd_init(dir, lang, force, registry),
         Command::Generate { config, out, check, dry_run, force, format } => {
             let mode = match (check, dry_run) {
                 (true, _) => Mode::Check,
@@ -317,12 +321,12 @@ fn binary_kind(app: &crate::plan::AppPlan) -> &'static str {
     }
 }
 
-fn cmd_init(dir: PathBuf, lang: Option<Lang>, force: bool) -> u8 {
+fn cmd_init(dir: PathBuf, lang: Option<Lang>, force: bool, registry: Option<String>) -> u8 {
     let lang = lang.map(|l| match l {
         Lang::Go => init::LangChoice::Go,
         Lang::Rust => init::LangChoice::Rust,
     });
-    let opts = init::InitOptions { dir: dir.clone(), lang, force };
+    let opts = init::InitOptions { dir: dir.clone(), lang, force, registry };
     let mut stdout = Stdout::default();
     match init::init(&opts) {
         Ok(init::InitOutcome::Written { path, .. }) => {

@@ -55,6 +55,7 @@ pub(super) fn detect_go(dir: &Path) -> Result<DetectedProject, InitError> {
         rust_version: None,
         description: None,
         license: None,
+        registry: None,
     })
 }
 

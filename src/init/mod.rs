@@ -16,8 +16,11 @@ use serde::Serialize;
 use crate::config::Language;
 
 pub(crate) mod go;
+mod registry;
 pub(crate) mod rust;
 mod scaffold;
+
+pub use registry::DetectedRegistry;
 
 pub use crate::toml_fmt::toml_str;
 pub use scaffold::render;
@@ -56,6 +59,8 @@ pub struct InitOptions {
     pub lang: Option<LangChoice>,
     /// Overwrite an existing `multiarch.toml`.
     pub force: bool,
+    /// `--registry HOST[/NAMESPACE]`: where the images go, instead of what the git remote suggests.
+    pub registry: Option<String>,
 }
 
 /// What `init` did.
@@ -92,6 +97,8 @@ pub struct DetectedProject {
     pub description: Option<String>,
     /// Cargo's `license`.
     pub license: Option<String>,
+    /// Where the images go: `--registry`, the git remote's forge or the Go module path's; `None` when unknown.
+    pub registry: Option<DetectedRegistry>,
 }
 
 /// One binary to build into an image.
@@ -145,7 +152,11 @@ pub fn init(opts: &InitOptions) -> Result<InitOutcome, InitError> {
     if !opts.force && exists(&path)? {
         return Ok(InitOutcome::KeptExisting { path });
     }
-    let project = detect(&opts.dir, opts.lang)?;
+    let mut project = detect(&opts.dir, opts.lang)?;
+    project.registry = match &opts.registry {
+        Some(flag) => Some(registry::from_flag(flag)),
+        None => registry::detect(&opts.dir, project.module.as_deref()),
+    };
     let text = render(&project);
     let written = if opts.force {
         fs::write(&path, &text)
@@ -219,6 +230,7 @@ fn starting_point(dir: &Path, language: Language) -> DetectedProject {
         source: None,
         description: None,
         license: None,
+        registry: None,
     }
 }
 

@@ -79,6 +79,7 @@ pub(super) fn detect_rust(dir: &Path) -> Result<DetectedProject, InitError> {
         source: inherited("repository").filter(|r| r.starts_with("https://")),
         description: inherited("description"),
         license: inherited("license"),
+        registry: None,
     })
 }
 

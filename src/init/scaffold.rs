@@ -101,7 +101,7 @@ fn line(key: &Key, project: &DetectedProject, app: Option<(&DetectedApp, &RawApp
     if let Some(value) = key.default().and_then(toml_text) {
         return Line { value, active: false, note: None };
     }
-    if let Some(value) = derived(&key.path, app.map(|(_, raw)| raw)) {
+    if let Some(value) = derived(&key.path, app.map(|(_, raw)| raw), project) {
         return Line { value, active: false, note: words.map(|w| format!("default: {w}")) };
     }
     let value = key.example().and_then(toml_text).unwrap_or_else(|| "\"\"".to_string());
@@ -122,7 +122,14 @@ fn detected(path: &str, project: &DetectedProject, app: Option<(&DetectedApp, &R
         ("project.description", _) => from_manifest(&project.description),
         ("project.source", _) => from_manifest(&project.source),
         ("project.license", _) => from_manifest(&project.license),
-        ("registry.host", _) => active(toml_str(defaults::REGISTRY_HOST)),
+        ("registry.host", _) => match &project.registry {
+            Some(r) => Some(Line { value: toml_str(&r.host), active: true, note: Some(format!("from {}", r.from)) }),
+            None => active(toml_str(defaults::REGISTRY_HOST)),
+        },
+        ("registry.namespace", _) => project.registry.as_ref().and_then(|r| {
+            let ns = r.namespace.as_ref()?;
+            Some(Line { value: toml_str(ns), active: true, note: Some(format!("from {}", r.from)) })
+        }),
         ("app.name", Some((app, _))) => active(toml_str(&app.name)),
         ("app.language", _) => active(toml_str(project.language.name())),
         ("app.main", Some((app, _))) => app.main.as_deref().and_then(|m| active(toml_str(m))),
@@ -143,8 +150,11 @@ fn detected(path: &str, project: &DetectedProject, app: Option<(&DetectedApp, &R
 }
 
 /// The value a key without a constant default takes for this project (see `defaults::DERIVED`).
-fn derived(path: &str, app: Option<&RawApp>) -> Option<String> {
-    let registry = RawRegistry::default();
+fn derived(path: &str, app: Option<&RawApp>, project: &DetectedProject) -> Option<String> {
+    let registry = match &project.registry {
+        Some(r) => RawRegistry { host: r.host.clone(), namespace: r.namespace.clone() },
+        None => RawRegistry::default(),
+    };
     let secret = |expr: &str| expr.strip_prefix("secrets.").map(toml_str);
     match (path, app) {
         ("app.bin", Some(raw)) => Some(toml_str(derive::bin(raw))),

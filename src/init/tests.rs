@@ -350,7 +350,7 @@ fn no_manifest_needs_lang() {
 fn init_keeps_an_existing_file_unless_forced() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "go.mod", "module example.com/svc\n\ngo 1.22\n");
-    let opts = |force| InitOptions { dir: dir.path().to_path_buf(), lang: None, force };
+    let opts = |force| InitOptions { dir: dir.path().to_path_buf(), lang: None, force, registry: None };
     let path = dir.path().join(CONFIG_FILE);
 
     match init(&opts(false)).unwrap() {
@@ -374,7 +374,7 @@ fn init_keeps_an_existing_file_unless_forced() {
 fn init_keeps_an_existing_file_even_without_a_project() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), CONFIG_FILE, "# mine\n");
-    let opts = InitOptions { dir: dir.path().to_path_buf(), lang: None, force: false };
+    let opts = InitOptions { dir: dir.path().to_path_buf(), lang: None, force: false, registry: None };
     assert!(matches!(init(&opts).unwrap(), InitOutcome::KeptExisting { .. }));
     let forced = InitOptions { force: true, ..opts };
     assert!(matches!(init(&forced), Err(InitError::NoProject { .. })));

@@ -1,0 +1,121 @@
+//! Where the scaffold's images go: `--registry HOST[/NAMESPACE]`, else the registry of the forge the project's
+//! git remote points at (GitHub -> `ghcr.io/<owner>`, GitLab -> `registry.gitlab.com/<group>/<project>`), else
+//! the Go module path's forge; else none, and the config builds locally until `registry.namespace` is set.
+
+use std::path::Path;
+
+/// A registry `init` chose, and why.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct DetectedRegistry {
+    pub host: String,
+    pub namespace: Option<String>,
+    /// Where it came from, for the scaffold's comment: `--registry`, `the git remote origin`, `the Go module path`.
+    pub from: String,
+}
+
+/// `HOST[/NAMESPACE]` as given to `--registry`.
+pub fn from_flag(value: &str) -> DetectedRegistry {
+    let value = value.trim_end_matches('/');
+    let (host, namespace) = match value.split_once('/') {
+        Some((host, ns)) => (host.to_string(), Some(ns.to_string())),
+        None => (value.to_string(), None),
+    };
+    DetectedRegistry { host, namespace, from: "--registry".into() }
+}
+
+/// The registry of the forge the git remote `origin` (of `dir` or a parent, for a monorepo) or the Go module
+/// path points at.
+pub fn detect(dir: &Path, module: Option<&str>) -> Option<DetectedRegistry> {
+    let from_remote = origin_url(dir).and_then(|url| forge_registry(&url)).map(|(host, namespace)| DetectedRegistry {
+        host,
+        namespace: Some(namespace),
+        from: "the git remote origin".into(),
+    });
+    from_remote.or_else(|| {
+        let (host, namespace) = forge_registry(module?)?;
+        Some(DetectedRegistry { host, namespace: Some(namespace), from: "the Go module path".into() })
+    })
+}
+
+/// The `url` of `[remote "origin"]` in the nearest `.git/config`.
+fn origin_url(dir: &Path) -> Option<String> {
+    let dir = dir.canonicalize().ok()?;
+    let config = dir.ancestors().map(|d| d.join(".git/config")).find(|c| c.is_file())?;
+    let text = std::fs::read_to_string(config).ok()?;
+    let mut in_origin = false;
+    for line in text.lines().map(str::trim) {
+        if line.starts_with('[') {
+            in_origin = line == "[remote \"origin\"]";
+        } else if let Some(url) = line.strip_prefix("url").map(str::trim_start).and_then(|l| l.strip_prefix('=')) {
+            if in_origin {
+                return Some(url.trim().to_string());
+            }
+        }
+    }
+    None
+}
+
+/// `(host, namespace)` of the container registry of a GitHub or GitLab repository, from a clone URL
+/// (`git@github.com:Owner/repo.git`, `https://gitlab.com/group/project`) or a Go module path
+/// (`github.com/owner/repo/v2`). Registries take lowercase paths only.
+fn forge_registry(url: &str) -> Option<(String, String)> {
+    let rest = url
+        .trim_start_matches("ssh://")
+        .trim_start_matches("https://")
+        .trim_start_matches("http://")
+        .trim_start_matches("git@");
+    let rest = rest.split_once('@').map_or(rest, |(_, r)| r);
+    let (host, path) = rest.split_once([':', '/'])?;
+    let path = path.trim_end_matches('/').trim_end_matches(".git");
+    let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
+    match host {
+        "github.com" if !parts.is_empty() => Some(("ghcr.io".into(), parts[0].to_ascii_lowercase())),
+        "gitlab.com" if parts.len() >= 2 => {
+            Some(("registry.gitlab.com".into(), parts[..2].join("/").to_ascii_lowercase()))
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forges_map_to_their_registries() {
+        for (url, want) in [
+            ("git@github.com:Acme/Widget.git", Some(("ghcr.io", "acme"))),
+            ("https://github.com/acme/widget", Some(("ghcr.io", "acme"))),
+            ("ssh://git@github.com/Acme/widget.git", Some(("ghcr.io", "acme"))),
+            ("https://user@gitlab.com/Group/Project.git", Some(("registry.gitlab.com", "group/project"))),
+            ("github.com/acme/widget/v2", Some(("ghcr.io", "acme"))),
+            ("https://git.example.com/a/b.git", None),
+            ("example.com/widget", None),
+        ] {
+            let got = forge_registry(url);
+            assert_eq!(got.as_ref().map(|(h, n)| (h.as_str(), n.as_str())), want, "{url}");
+        }
+    }
+
+    #[test]
+    fn the_remote_of_a_parent_repository_counts() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join(".git")).unwrap();
+        std::fs::write(
+            dir.path().join(".git/config"),
+            "[core]\n\tbare = false\n[remote \"upstream\"]\n\turl = git@github.com:other/x.git\n[remote \"origin\"]\n\turl = git@github.com:Acme/mono.git\n",
+        )
+        .unwrap();
+        std::fs::create_dir_all(dir.path().join("services/api")).unwrap();
+        let found = detect(&dir.path().join("services/api"), None).unwrap();
+        assert_eq!((found.host.as_str(), found.namespace.as_deref()), ("ghcr.io", Some("acme")));
+        assert_eq!(found.from, "the git remote origin");
+    }
+
+    #[test]
+    fn a_flag_splits_host_and_namespace() {
+        let r = from_flag("registry.example.com:5000/team/sub");
+        assert_eq!((r.host.as_str(), r.namespace.as_deref()), ("registry.example.com:5000", Some("team/sub")));
+        assert_eq!(from_flag("ghcr.io").namespace, None);
+    }
+}
