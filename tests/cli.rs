@@ -562,3 +562,16 @@ fn init_takes_the_registry_from_the_flag_or_the_git_remote() {
     assert_eq!(generated.status.code(), Some(0), "{}", stderr(&generated));
     assert!(!stderr(&generated).contains("warning"), "{}", stderr(&generated));
 }
+
+#[test]
+fn a_file_mkmulti_did_not_write_is_kept_and_force_is_not_suggested() {
+    let dir = copy_example("go-hello");
+    fs::write(dir.path().join("Makefile"), "all:\n\tgo build ./...\n").unwrap();
+    let out = mkmulti().current_dir(dir.path()).arg("generate").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("Makefile exists and was not written by mkmulti"), "{err}");
+    assert!(err.contains("`makefile = false`"), "{err}");
+    assert!(!err.contains("--force"), "--force would destroy the user's own file: {err}");
+    assert_eq!(fs::read_to_string(dir.path().join("Makefile")).unwrap(), "all:\n\tgo build ./...\n");
+}

@@ -97,17 +97,27 @@ fn report_human(mode: Mode, out: &Path, planned: &[Planned<'_>], force: bool, co
             }
         }
         Mode::Write if code == exit::INVALID => {
-            let edited: Vec<_> = planned.iter().filter(|p| p.change == Change::Edited).collect();
-            for p in &edited {
+            let blocked: Vec<_> = planned.iter().filter(|p| p.change == Change::Edited).collect();
+            // A file mkmulti never wrote is the user's: `--force` is never suggested for it.
+            let (edited, foreign): (Vec<&&Planned<'_>>, Vec<&&Planned<'_>>) =
+                blocked.iter().partition(|p| p.current.as_deref().and_then(render::is_pristine).is_some());
+            for p in &foreign {
+                let key = output_key(&p.file.path);
                 eprint(&format!(
-                    "mkmulti: {} was edited by hand (or not written by mkmulti)\n",
+                    "mkmulti: {} exists and was not written by mkmulti\nhelp: keep yours with `{key} = false` in the \
+                     config's [output] table (mkmulti then leaves it alone), or move it aside and generate again\n",
                     shown(out, &p.file.path)
                 ));
             }
-            eprint(&format!(
-                "help: run `mkmulti generate --force` to replace {}, or keep the edit by turning that output off in the\n      config's [output] table and owning the file; `mkmulti generate --check` shows the differences\n",
-                if edited.len() == 1 { "it" } else { "them" }
-            ));
+            for p in &edited {
+                eprint(&format!("mkmulti: {} was edited by hand since mkmulti wrote it\n", shown(out, &p.file.path)));
+            }
+            if !edited.is_empty() {
+                eprint(&format!(
+                    "help: run `mkmulti generate --force` to replace {}, or keep the edit by turning that output off in the\n      config's [output] table and owning the file; `mkmulti generate --check` shows the differences\n",
+                    if edited.len() == 1 { "it" } else { "them" }
+                ));
+            }
             eprint("mkmulti: nothing was written\n");
         }
         Mode::Write => {
@@ -134,5 +144,18 @@ fn label(change: Change, force: bool) -> &'static str {
         Change::Unchanged => "unchanged",
         Change::Edited if force => "overwrite",
         Change::Edited => "edited",
+    }
+}
+
+/// The `[output]` switch that owns a generated path.
+fn output_key(path: &str) -> &'static str {
+    match path {
+        p if p.starts_with("Dockerfile") => "dockerfile",
+        "Makefile" => "makefile",
+        "compose.yaml" => "compose",
+        ".dockerignore" => "dockerignore",
+        "docker-bake.hcl" => "bake",
+        p if p.starts_with(".github/") => "workflow",
+        _ => "scripts",
     }
 }
