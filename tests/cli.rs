@@ -575,3 +575,21 @@ fn a_file_mkmulti_did_not_write_is_kept_and_force_is_not_suggested() {
     assert!(!err.contains("--force"), "--force would destroy the user's own file: {err}");
     assert_eq!(fs::read_to_string(dir.path().join("Makefile")).unwrap(), "all:\n\tgo build ./...\n");
 }
+
+#[test]
+fn init_keeps_the_projects_own_makefile_and_generate_leaves_it_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("go.mod"), "module github.com/acme/tool\n\ngo 1.22\n").unwrap();
+    fs::write(dir.path().join("main.go"), "package main\n\nfunc main() {}\n").unwrap();
+    let own = "build:\n\tgo build ./...\n";
+    fs::write(dir.path().join("Makefile"), own).unwrap();
+    let out = mkmulti().current_dir(dir.path()).arg("init").output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("keep       Makefile"), "{}", stdout(&out));
+    let config = fs::read_to_string(dir.path().join("multiarch.toml")).unwrap();
+    assert!(config.contains("\nmakefile = false  #"), "{config}");
+    let generated = mkmulti().current_dir(dir.path()).arg("generate").output().unwrap();
+    assert_eq!(generated.status.code(), Some(0), "{}", stderr(&generated));
+    assert_eq!(fs::read_to_string(dir.path().join("Makefile")).unwrap(), own);
+    assert!(dir.path().join("Dockerfile").is_file());
+}

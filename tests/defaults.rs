@@ -54,6 +54,7 @@ fn project(language: Language) -> DetectedProject {
         description: None,
         license: None,
         registry: None,
+        kept: Vec::new(),
     }
 }
 

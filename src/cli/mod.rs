@@ -329,8 +329,11 @@ fn cmd_init(dir: PathBuf, lang: Option<Lang>, force: bool, registry: Option<Stri
     let opts = init::InitOptions { dir: dir.clone(), lang, force, registry };
     let mut stdout = Stdout::default();
     match init::init(&opts) {
-        Ok(init::InitOutcome::Written { path, .. }) => {
+        Ok(init::InitOutcome::Written { path, project }) => {
             stdout.print(&format!("create     {}\n", path.display()));
+            for (key, file) in &project.kept {
+                stdout.print(&format!("keep       {file} (not mkmulti's: `output.{key} = false` in the config)\n"));
+            }
             let schema = dir.join(".mkmulti").join("multiarch.schema.json");
             let written = std::fs::create_dir_all(schema.parent().expect("has a parent"))
                 .and_then(|_| std::fs::write(&schema, crate::schema::json()));

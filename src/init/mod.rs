@@ -99,6 +99,9 @@ pub struct DetectedProject {
     pub license: Option<String>,
     /// Where the images go: `--registry`, the git remote's forge or the Go module path's; `None` when unknown.
     pub registry: Option<DetectedRegistry>,
+    /// Files the project has that an output would write and mkmulti did not write: `(output key, path)`. The
+    /// scaffold turns those outputs off, so `generate` keeps them.
+    pub kept: Vec<(&'static str, String)>,
 }
 
 /// One binary to build into an image.
@@ -153,6 +156,7 @@ pub fn init(opts: &InitOptions) -> Result<InitOutcome, InitError> {
         return Ok(InitOutcome::KeptExisting { path });
     }
     let mut project = detect(&opts.dir, opts.lang)?;
+    project.kept = kept_files(&opts.dir);
     project.registry = match &opts.registry {
         Some(flag) => Some(registry::from_flag(flag)),
         None => registry::detect(&opts.dir, project.module.as_deref()),
@@ -194,6 +198,24 @@ pub fn detect(dir: &Path, lang: Option<LangChoice>) -> Result<DetectedProject, I
     }
 }
 
+/// The project's own files at paths an output would write, not written by mkmulti (no mkmulti hash).
+fn kept_files(dir: &Path) -> Vec<(&'static str, String)> {
+    let candidates = [
+        ("makefile", "Makefile"),
+        ("compose", "compose.yaml"),
+        ("dockerignore", ".dockerignore"),
+        ("workflow", ".github/workflows/docker.yml"),
+        ("scripts", "scripts/validate-multiarch.sh"),
+    ];
+    candidates
+        .into_iter()
+        .filter(|(_, path)| {
+            fs::read_to_string(dir.join(path)).is_ok_and(|text| crate::render::is_pristine(&text).is_none())
+        })
+        .map(|(key, path)| (key, path.to_string()))
+        .collect()
+}
+
 /// Turns any text into the name grammar `^[a-z0-9]+(-[a-z0-9]+)*$` (at most 63 characters): lowercase,
 /// every other character a `-`, dashes collapsed and trimmed. Text with no letter or digit becomes `app`.
 pub fn sanitize_name(raw: &str) -> String {
@@ -231,6 +253,7 @@ fn starting_point(dir: &Path, language: Language) -> DetectedProject {
         description: None,
         license: None,
         registry: None,
+        kept: Vec::new(),
     }
 }
 

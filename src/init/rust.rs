@@ -80,6 +80,7 @@ pub(super) fn detect_rust(dir: &Path) -> Result<DetectedProject, InitError> {
         description: inherited("description"),
         license: inherited("license"),
         registry: None,
+        kept: Vec::new(),
     })
 }
 

@@ -145,6 +145,11 @@ fn detected(path: &str, project: &DetectedProject, app: Option<(&DetectedApp, &R
             active: false,
             note: defaults::in_words("app.healthcheck").map(|w| format!("default: {w}")),
         }),
+        (path, _) if path.starts_with("output.") => {
+            let key = &path["output.".len()..];
+            let (_, file) = project.kept.iter().find(|(k, _)| *k == key)?;
+            Some(Line { value: "false".into(), active: true, note: Some(format!("your {file} is kept")) })
+        }
         _ => None,
     }
 }
