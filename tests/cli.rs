@@ -593,3 +593,23 @@ fn init_keeps_the_projects_own_makefile_and_generate_leaves_it_alone() {
     assert_eq!(fs::read_to_string(dir.path().join("Makefile")).unwrap(), own);
     assert!(dir.path().join("Dockerfile").is_file());
 }
+
+#[test]
+fn the_first_generate_prints_the_next_steps_for_the_config() {
+    let dir = copy_example("go-hello");
+    let out = mkmulti().current_dir(dir.path()).arg("generate").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    let next = &text[text.find("next:\n").expect("next steps")..];
+    assert!(
+        next.contains("make docker-deploy-multi   push linux/amd64, linux/arm64, linux/arm/v7 to docker.io/example")
+    );
+    assert!(next.contains("needs the repository secrets DOCKERHUB_USERNAME and DOCKERHUB_TOKEN"), "{next}");
+    // Every make target it names exists in the Makefile it wrote.
+    let makefile = fs::read_to_string(dir.path().join("Makefile")).unwrap();
+    for target in next.lines().filter_map(|l| l.trim().strip_prefix("make ")).map(|l| l.split(' ').next().unwrap()) {
+        assert!(makefile.contains(&format!("\n{target}:")), "{target}");
+    }
+    let again = mkmulti().current_dir(dir.path()).arg("generate").output().unwrap();
+    assert!(!stdout(&again).contains("next:"), "a re-run stays quiet");
+}

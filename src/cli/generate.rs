@@ -56,8 +56,18 @@ pub(super) fn cmd_generate(config: &Path, out: Option<PathBuf>, mode: Mode, forc
             Err(e) => return io_failure(&format!("{e}\nmkmulti: the files written before the failure were restored")),
         },
     };
+    let created = planned.iter().any(|p| p.change == Change::Create);
     match format {
-        Format::Human => report_human(mode, &out, &planned, force, code),
+        Format::Human => {
+            let code = report_human(mode, &out, &planned, force, code);
+            if mode == Mode::Write && code == exit::OK && created {
+                // The first generate (something new was written): what to run next, for this config.
+                let mut stdout = Stdout::default();
+                stdout.print(&next_steps(&loaded.plan));
+                return stdout.finish(code);
+            }
+            code
+        }
         Format::Json => {
             let files = planned
                 .iter()
@@ -158,4 +168,40 @@ fn output_key(path: &str) -> &'static str {
         p if p.starts_with(".github/") => "workflow",
         _ => "scripts",
     }
+}
+
+/// What to run after the first `generate`, for this config: the make targets, and what CI needs.
+fn next_steps(plan: &crate::plan::Plan) -> String {
+    let mut s = String::from("next:\n");
+    let push = plan.registry.push_blocker.as_ref().map_or_else(
+        || {
+            format!(
+                "push {} to {} and run each platform",
+                plan.platforms.iter().map(|p| p.oci).collect::<Vec<_>>().join(", "),
+                plan.registry.prefix
+            )
+        },
+        |_| "set `registry.namespace` first: until then pushes stop".to_string(),
+    );
+    if plan.output.makefile {
+        s.push_str(
+            "  make buildx-setup          once per machine: the buildx builder, and QEMU where a platform needs it\n",
+        );
+        s.push_str("  make docker-build-local    build for this machine and load the image\n");
+        s.push_str(&format!("  make docker-deploy-multi   {push}\n"));
+    }
+    if plan.output.workflow {
+        let secrets: Vec<&str> = [&plan.ci.username_expr, &plan.ci.password_expr]
+            .into_iter()
+            .filter_map(|e| e.strip_prefix("secrets."))
+            .filter(|name| *name != "GITHUB_TOKEN")
+            .collect();
+        let login = if secrets.is_empty() {
+            "logs in with the workflow's own token".to_string()
+        } else {
+            format!("needs the repository secrets {}", secrets.join(" and "))
+        };
+        s.push_str(&format!("  CI: {} {login}\n", plan.ci.workflow_path));
+    }
+    s
 }
