@@ -41,6 +41,7 @@ fn project(language: Language) -> DetectedProject {
         main: (language == Language::Go).then(|| "./cmd/x".into()),
         package: (language == Language::Rust).then(|| "backend".into()),
         bin: name.into(),
+        features: Vec::new(),
     };
     DetectedProject {
         name: "demo".into(),

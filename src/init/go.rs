@@ -62,7 +62,7 @@ pub(super) fn detect_go(dir: &Path) -> Result<DetectedProject, InitError> {
 
 fn go_app(raw_name: &str, main: String) -> DetectedApp {
     let name = sanitize_name(raw_name);
-    DetectedApp { bin: name.clone(), name, main: Some(main), package: None }
+    DetectedApp { bin: name.clone(), name, main: Some(main), package: None, features: Vec::new() }
 }
 
 /// Reads the `module` and `go` directives; everything else in `go.mod` is irrelevant here.

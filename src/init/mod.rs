@@ -115,6 +115,8 @@ pub struct DetectedApp {
     pub package: Option<String>,
     /// Name of the binary as the build tool names it (for Rust, the Cargo binary target).
     pub bin: String,
+    /// Rust: the `[[bin]]` table's `required-features`, without which Cargo skips the binary.
+    pub features: Vec<String>,
 }
 
 /// Why `init` could not write a scaffold. Every variant names the directory or file involved.
@@ -240,6 +242,7 @@ fn starting_point(dir: &Path, language: Language) -> DetectedProject {
         main: (language == Language::Go).then(|| ".".to_string()),
         package: None,
         bin: name.clone(),
+        features: Vec::new(),
     };
     DetectedProject {
         name,

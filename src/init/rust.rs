@@ -33,8 +33,8 @@ pub(super) fn detect_rust(dir: &Path) -> Result<DetectedProject, InitError> {
     let name = match package {
         Some(pkg) => {
             let pkg_name = package_name(pkg, &path)?;
-            for bin in bin_names(dir, &manifest, pkg, &pkg_name, &path)? {
-                apps.push(DetectedApp { name: sanitize_name(&bin), main: None, package: None, bin });
+            for (bin, features) in bin_names(dir, &manifest, pkg, &pkg_name, &path)? {
+                apps.push(DetectedApp { name: sanitize_name(&bin), main: None, package: None, bin, features });
             }
             pkg_name
         }
@@ -49,8 +49,9 @@ pub(super) fn detect_rust(dir: &Path) -> Result<DetectedProject, InitError> {
                 continue;
             };
             let member_name = package_name(member_pkg, &member_path)?;
-            for bin in bin_names(&member, &member_manifest, member_pkg, &member_name, &member_path)? {
+            for (bin, features) in bin_names(&member, &member_manifest, member_pkg, &member_name, &member_path)? {
                 apps.push(DetectedApp {
+                    features,
                     name: sanitize_name(&bin),
                     main: None,
                     package: Some(member_name.clone()),
@@ -125,17 +126,17 @@ fn package_str(package: Option<&toml::Table>, workspace_package: Option<&toml::T
     }
 }
 
-/// The binary targets of one package, as Cargo finds them: `[[bin]]` tables, then (unless `autobins = false`)
-/// `src/main.rs` named after the package, `src/bin/*.rs` and `src/bin/*/main.rs`.
+/// The binary targets of one package with their `required-features`, as Cargo finds them: `[[bin]]` tables, then
+/// (unless `autobins = false`) `src/main.rs` named after the package, `src/bin/*.rs` and `src/bin/*/main.rs`.
 fn bin_names(
     pkg_dir: &Path,
     manifest: &toml::Table,
     package: &toml::Table,
     pkg_name: &str,
     path: &Path,
-) -> Result<Vec<String>, InitError> {
+) -> Result<Vec<(String, Vec<String>)>, InitError> {
     let invalid = |message: String| InitError::InvalidManifest { path: path.to_path_buf(), message };
-    let mut names: Vec<String> = Vec::new();
+    let mut names: Vec<(String, Vec<String>)> = Vec::new();
     let mut claimed: BTreeSet<String> = BTreeSet::new();
     match manifest.get("bin") {
         None => {}
@@ -156,7 +157,12 @@ fn bin_names(
                 if let Some(p) = bin_path {
                     claimed.insert(p.trim_start_matches("./").replace('\\', "/"));
                 }
-                names.push(name);
+                let features = bin
+                    .get("required-features")
+                    .and_then(toml::Value::as_array)
+                    .map(|f| f.iter().filter_map(toml::Value::as_str).map(str::to_string).collect())
+                    .unwrap_or_default();
+                names.push((name, features));
             }
         }
         Some(_) => {
@@ -183,8 +189,8 @@ fn bin_names(
             }
         }
         for (name, rel) in found {
-            if !names.contains(&name) && !claimed.contains(&rel) {
-                names.push(name);
+            if !names.iter().any(|(n, _)| *n == name) && !claimed.contains(&rel) {
+                names.push((name, Vec::new()));
             }
         }
     }

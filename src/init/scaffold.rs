@@ -138,6 +138,11 @@ fn detected(path: &str, project: &DetectedProject, app: Option<(&DetectedApp, &R
         ("app.bin", Some((app, _))) if project.language == Language::Rust || app.bin != app.name => {
             active(toml_str(&app.bin))
         }
+        ("app.rust.features", Some((app, _))) if !app.features.is_empty() => Some(Line {
+            value: format!("[{}]", app.features.iter().map(|f| toml_str(f)).collect::<Vec<_>>().join(", ")),
+            active: true,
+            note: Some("the binary's required-features in Cargo.toml".into()),
+        }),
         ("app.go.version", _) => project.go_version.as_deref().and_then(|v| active(toml_str(v))),
         ("app.rust.version", _) => project.rust_version.as_deref().and_then(|v| active(toml_str(v))),
         ("app.healthcheck.command", Some((_, raw))) => Some(Line {
@@ -185,13 +190,20 @@ fn raw_app(project: &DetectedProject, app: &DetectedApp) -> RawApp {
     if let Some(package) = &app.package {
         table.insert("package".into(), package.clone().into());
     }
+    if !app.features.is_empty() {
+        let features: toml::Table =
+            [("features".to_string(), toml::Value::from(app.features.clone()))].into_iter().collect();
+        table.insert("rust".into(), features.into());
+    }
     let (language_key, version) = match project.language {
         Language::Go => ("go", &project.go_version),
         Language::Rust => ("rust", &project.rust_version),
     };
     if let Some(version) = version {
-        let inner: toml::Table = [("version".to_string(), toml::Value::from(version.clone()))].into_iter().collect();
-        table.insert(language_key.into(), inner.into());
+        let inner = table.entry(language_key).or_insert_with(|| toml::Table::new().into());
+        if let Some(inner) = inner.as_table_mut() {
+            inner.insert("version".into(), version.clone().into());
+        }
     }
     table.try_into().expect("a detected app is a valid [[app]] table")
 }

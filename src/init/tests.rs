@@ -12,11 +12,17 @@ fn write(root: &Path, rel: &str, contents: &str) {
 }
 
 fn go_app(name: &str, main: &str) -> DetectedApp {
-    DetectedApp { name: name.into(), main: Some(main.into()), package: None, bin: name.into() }
+    DetectedApp { name: name.into(), main: Some(main.into()), package: None, bin: name.into(), features: Vec::new() }
 }
 
 fn rust_app(name: &str, package: Option<&str>, bin: &str) -> DetectedApp {
-    DetectedApp { name: name.into(), main: None, package: package.map(Into::into), bin: bin.into() }
+    DetectedApp {
+        name: name.into(),
+        main: None,
+        package: package.map(Into::into),
+        bin: bin.into(),
+        features: Vec::new(),
+    }
 }
 
 /// Renders the project and checks what every scaffold must satisfy: the schema line first, a valid config
@@ -133,8 +139,13 @@ fn go_root_main_is_named_after_the_module() {
     assert_eq!(p.go_version, None);
     assert_eq!(p.source.as_deref(), Some("https://github.com/Foo/My_App"));
     // Both sanitise to `my-app`: the root keeps the name, the other gets a suffix and keeps its binary name.
-    let second =
-        DetectedApp { name: "my-app-2".into(), main: Some("./cmd/my.app".into()), package: None, bin: "my-app".into() };
+    let second = DetectedApp {
+        name: "my-app-2".into(),
+        main: Some("./cmd/my.app".into()),
+        package: None,
+        bin: "my-app".into(),
+        features: Vec::new(),
+    };
     assert_eq!(p.apps, vec![go_app("my-app", "."), second]);
     let text = rendered(&p);
     assert!(text.contains("# go.version = \"1.25\""));
@@ -420,4 +431,20 @@ fn module_bases_and_globs() {
     assert!(wildcard_match("a?c*", "abcde"));
     assert!(!wildcard_match("svc-*", "api"));
     assert!(!wildcard_match("a?c", "ac"));
+}
+
+#[test]
+fn required_features_of_a_bin_are_carried_into_the_scaffold() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "Cargo.toml",
+        "[package]\nname = \"svc\"\nversion = \"0.1.0\"\nrust-version = \"1.80\"\n\n[[bin]]\nname = \"server\"\npath = \"src/main.rs\"\nrequired-features = [\"http\", \"tls\"]\n\n[features]\nhttp = []\ntls = []\n",
+    );
+    write(dir.path(), "src/main.rs", "fn main() {}\n");
+    let p = detect(dir.path(), None).unwrap();
+    assert_eq!(p.apps[0].features, ["http", "tls"]);
+    let text = rendered(&p);
+    assert!(text.contains("\nrust.features = [\"http\", \"tls\"]  #"), "{text}");
+    assert!(text.contains("\nrust.version = \"1.80\"  #"), "both keys of the rust table survive: {text}");
 }
