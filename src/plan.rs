@@ -244,7 +244,9 @@ pub struct AppPlan {
     pub build_args: Vec<(String, String)>,
     pub go: Option<GoPlan>,
     pub rust: Option<RustPlan>,
-    pub compose_restart: &'static str,
+    /// The compose restart policy; `None` for an app that neither listens nor has a health check (a one-shot
+    /// command, which a restart policy would run forever), unless the config sets one.
+    pub compose_restart: Option<&'static str>,
     pub compose_environment: Vec<(String, String)>,
     /// Steps that run on the target platform (emulated on a foreign build machine).
     pub emulated_steps: usize,

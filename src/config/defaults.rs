@@ -23,7 +23,7 @@ pub const UID: u32 = 10001;
 pub const SMOKE_TEST: &[&str] = &["--version"];
 /// `app.stop-signal`: Docker's own default, so it is not written into the Dockerfile.
 pub const STOP_SIGNAL: &str = "SIGTERM";
-/// `app.compose.restart`.
+/// `app.compose.restart` of an app that listens or has a health check (see `DERIVED`).
 pub const COMPOSE_RESTART: RestartPolicy = RestartPolicy::UnlessStopped;
 
 /// `app.healthcheck.interval`, `timeout`, `start-period`, `retries`: Docker's usual values, written out.
@@ -70,6 +70,7 @@ pub const DERIVED: &[(&str, &str)] = &[
     ("app.image", "the app name"),
     ("app.platforms", "`project.platforms`"),
     ("app.runtime-image", "the runtime family's image for how the binary links"),
+    ("app.compose.restart", "`unless-stopped` for an app with ports or a health check, else `no` (a one-shot command)"),
     ("app.builder-image", "`golang:<go.version>-bookworm` or `rust:<rust.version>-bookworm`"),
     (
         "ci.username-secret",

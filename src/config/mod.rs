@@ -362,8 +362,7 @@ impl RawRust {
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RawCompose {
-    /// Restart policy. Default `"unless-stopped"`.
-    #[schemars(extend("default" = defaults::COMPOSE_RESTART))]
+    /// Restart policy. Default: `"unless-stopped"` for an app with ports or a health check, else `"no"`.
     pub restart: Option<RestartPolicy>,
 
     /// Extra environment for the service only (not baked into the image).

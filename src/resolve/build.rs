@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use crate::actions;
 use crate::config::defaults;
-use crate::config::{Language, RawApp, RawConfig, RustCache};
+use crate::config::{Language, RawApp, RawConfig, RestartPolicy, RustCache};
 use crate::images;
 use crate::plan::{
     AppPlan, CiPlan, GoPlan, HealthcheckPlan, OutputPlan, Plan, PlatformPlan, ProjectPlan, RegistryPlan, RustPlan,
@@ -145,7 +145,8 @@ fn app(raw: &RawConfig, a: &RawApp, registry: &RegistryPlan, several: bool) -> A
         build_args: pairs(&a.build_args),
         go: (a.language == Language::Go).then(|| go(a)),
         rust: (a.language == Language::Rust).then(|| rust(a)),
-        compose_restart: restart_name(a.compose.restart.unwrap_or(defaults::COMPOSE_RESTART)),
+        // `no` is compose's own default, so it is not written.
+        compose_restart: Some(derive::compose_restart(a)).filter(|p| *p != RestartPolicy::No).map(restart_name),
         compose_environment: pairs(&a.compose.environment),
         emulated_steps: usize::from(!a.packages.is_empty()),
     }
@@ -269,8 +270,7 @@ fn x86_foreign_csv(platforms: &[PlatformPlan]) -> String {
     platforms.iter().filter(|p| !p.x86_native).map(|p| p.oci).collect::<Vec<_>>().join(",")
 }
 
-fn restart_name(r: crate::config::RestartPolicy) -> &'static str {
-    use crate::config::RestartPolicy;
+fn restart_name(r: RestartPolicy) -> &'static str {
     match r {
         RestartPolicy::No => "no",
         RestartPolicy::Always => "always",

@@ -3,7 +3,7 @@
 //! refuses never reaches a plan.
 
 use crate::config::defaults;
-use crate::config::{Language, RawApp, RawConfig, RawRegistry, Runtime, RustLibc};
+use crate::config::{Language, RawApp, RawConfig, RawRegistry, RestartPolicy, Runtime, RustLibc};
 use crate::images::{self, RuntimeBase};
 use crate::platform::{self, PlatformInfo};
 
@@ -148,6 +148,16 @@ pub fn ident(name: &str) -> String {
 /// The environment variable that holds the image's platform.
 pub fn platform_env(name: &str) -> String {
     format!("{}_PLATFORM", ident(name))
+}
+
+/// The compose restart policy: the config's, else `unless-stopped` for an app that listens or has a health check,
+/// else `no`: a one-shot command restarted forever would never end.
+pub fn compose_restart(app: &RawApp) -> RestartPolicy {
+    match app.compose.restart {
+        Some(policy) => policy,
+        None if app.ports.is_empty() && app.healthcheck.is_none() => RestartPolicy::No,
+        None => defaults::COMPOSE_RESTART,
+    }
 }
 
 pub fn user(app: &RawApp) -> &str {

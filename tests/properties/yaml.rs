@@ -70,7 +70,7 @@ pub(super) fn check_compose(c: &Config, text: &str) {
         let service = at(&doc, &["services", &app.name]);
         // Compose builds for the machine's own platform unless the app lacks amd64 or arm64.
         let pinned = !["linux/amd64", "linux/arm64"].iter().all(|m| app.platforms.iter().any(|p| p == m));
-        let mut expected = vec!["image", "build"];
+        let mut expected = vec!["image", "build", "pull_policy"];
         if pinned {
             expected.push("platform");
             let platform = at(service, &["platform"]).as_str().unwrap();
@@ -88,7 +88,10 @@ pub(super) fn check_compose(c: &Config, text: &str) {
         if app.healthcheck.is_some() {
             expected.push("healthcheck");
         }
-        expected.push("restart");
+        let restart = app.restart.or((!app.ports.is_empty() || app.healthcheck.is_some()).then_some("unless-stopped"));
+        if restart.is_some_and(|r| r != "no") {
+            expected.push("restart");
+        }
         assert_eq!(keys(service), expected, "service {}", app.name);
         assert_eq!(keys(at(service, &["build"])), ["context", "dockerfile"], "no build.platforms");
         for (name, value) in &app.compose_env {

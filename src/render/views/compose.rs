@@ -32,7 +32,7 @@ pub struct Service<'a> {
     /// `<volume name>:<path>` for each of the app's volumes.
     pub volumes: Vec<String>,
     pub healthcheck: Option<Healthcheck<'a>>,
-    pub restart: &'static str,
+    pub restart: Option<&'static str>,
 }
 
 #[derive(Debug, Serialize)]
