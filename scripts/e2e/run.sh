@@ -11,7 +11,9 @@
 #                    registry with stand-in base images) and apply overlays/offline.toml + overlays/<example>.toml
 #   --mode online    use this machine's Docker (with buildx, QEMU and a builder that builds several platforms,
 #                    e.g. the containerd image store) and the real base images; no overlays
-#   --example NAME   only that example of examples/ (repeatable); default every examples/*/multiarch.toml
+#   --example NAME   only that example of examples/ (repeatable); default every examples/*/multiarch.toml and
+#                    the fresh projects of fresh.sh, scaffolded by `mkmulti init`
+#   --fresh          the fresh projects too, with --example
 #   --bench          also the benchmark figures: warm rebuild, bare compile per target (the physical limit),
 #                    the QEMU counterfactual, `mkmulti generate` times (scripts/bench runs this)
 #   --keep           leave the stack (or the online registry) running at the end
@@ -44,11 +46,12 @@ DIR=${MKMULTI_E2E_DIR:-$HOME/.cache/mkmulti-e2e}
 PORT=${MKMULTI_E2E_PORT:-5230}
 export MKMULTI_E2E_DIR=$DIR MKMULTI_E2E_PORT=$PORT
 
-usage() { sed -n '5,21p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '5,24p' "$0" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
   case $1 in
     --mode) MODE=${2:-}; shift 2 ;;
     --example) EXAMPLES+=("${2:-}"); shift 2 ;;
+    --fresh) FRESH_FLAG=1; shift ;;
     --bench) BENCH=1; shift ;;
     --keep) KEEP=1; shift ;;
     --report) REPORT_DIR=${2:-}; shift 2 ;;
@@ -62,7 +65,9 @@ while [ $# -gt 0 ]; do
   esac
 done
 case $MODE in offline|online) ;; *) echo "run.sh: --mode is offline or online" >&2; exit 2 ;; esac
+FRESH=${FRESH_FLAG:-0}
 if [ ${#EXAMPLES[@]} = 0 ]; then
+  FRESH=1
   for f in "$ROOT"/examples/*/multiarch.toml; do EXAMPLES+=("$(basename "$(dirname "$f")")"); done
 fi
 for ex in "${EXAMPLES[@]}"; do
@@ -266,18 +271,18 @@ physical_limit() {
     "physical limit: sum over targets, serial"
 }
 
-run_example() { # EXAMPLE
-  local ex=$1 work=$WORK/$1 logs=$RUN_DIR/logs/$1 meta skip note overlays=() line failed=0
+run_example() { # EXAMPLE [SOURCE_DIR]: an example of examples/, or a project under SOURCE_DIR
+  local ex=$1 src=${2:-$ROOT/examples/$1} work=$WORK/$1 logs=$RUN_DIR/logs/$1 meta skip note overlays=() line failed=0
   local app language image platforms smoke source builder ref platform smoke_args=() apps=()
   mkdir -p "$logs"
   log "== $ex"
-  cp -a "$ROOT/examples/$ex" "$work"
+  cp -a "$src" "$work"
   find "$work" -name target -type d -prune -exec rm -rf {} +
   if [ "$MODE" = offline ]; then
     overlays=()
     [ -f "$OVERLAYS/offline.toml" ] && overlays+=("$OVERLAYS/offline.toml")
     [ -f "$OVERLAYS/$ex.toml" ] && overlays+=("$OVERLAYS/$ex.toml")
-    meta=$("${PY[@]}" overlay --out "$work/multiarch.toml" "$ROOT/examples/$ex/multiarch.toml" "${overlays[@]}") || {
+    meta=$("${PY[@]}" overlay --out "$work/multiarch.toml" "$src/multiarch.toml" "${overlays[@]}") || {
       record "$ex" "" "" overlay FAIL 0 "overlay failed"; return 0; }
     skip=${meta%%$'\t'*}
     note=${meta#*$'\t'}
@@ -335,6 +340,16 @@ run_example() { # EXAMPLE
     done
   fi
   [ "$failed" = 0 ] || log "$ex: some checks failed (see the summary)"
+}
+
+# A project nobody tuned for mkmulti (scripts/e2e/fresh.sh), scaffolded by `mkmulti init` without an edit, then
+# run like an example: generate, build for every platform, push, validate, check and run each image.
+run_fresh() { # NAME
+  local name=$1 src=$WORK/src-$1
+  rm -rf "$src"
+  bash "$HERE/fresh.sh" "$name" "$src"
+  checked "$name" "" "" init "$RUN_DIR/logs/init-$name.log" "$MKMULTI" init "$src" || return 0
+  run_example "$name" "$src"
 }
 
 # The seed-style comparison: go-hello's generated Dockerfile against a labelled copy whose build stage is not
@@ -402,6 +417,10 @@ main() {
   build_mkmulti
   RUN_T0=$(date +%s.%N)
   for ex in "${EXAMPLES[@]}"; do run_example "$ex"; done
+  # Fresh projects with every run over all examples (not with --example, which picks examples only).
+  if [ "$FRESH" = 1 ]; then
+    for name in fresh-go-cmd fresh-rust-bin; do run_fresh "$name"; done
+  fi
   if [ "$BENCH" = 1 ]; then
     [[ " ${EXAMPLES[*]} " == *" go-hello "* ]] && qemu_counterfactual
     generate_bench
