@@ -65,6 +65,8 @@ case "$1 $2" in
       *"--platform $STUB_RUN_FAIL "*) echo "exec /usr/local/bin/app: exec format error" >&2; exit 1 ;;
     esac
     echo "stub run ok"
+    # A server that ignores its arguments: keeps running until `docker rm -f` (the script's timeout) ends it.
+    if [ -n "$STUB_RUN_SLEEP" ]; then exec sleep "$STUB_RUN_SLEEP"; fi
     exit "${STUB_RUN_EXIT:-0}"
     ;;
 esac

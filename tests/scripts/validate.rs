@@ -16,8 +16,16 @@ fn validate_passes_when_the_manifest_and_every_run_are_right() {
     let calls = g.calls();
     assert!(calls.contains("buildx imagetools inspect 127.0.0.1:5000/lab/go-hello:t1\n"), "{calls}");
     for p in ["linux/amd64", "linux/arm64", "linux/arm/v7"] {
-        let run = format!("run --rm --pull always --platform {p} 127.0.0.1:5000/lab/go-hello:t1 version\n");
-        assert!(calls.contains(&run), "no `{run}` in:\n{calls}");
+        // Pulled for the platform, then run under a name the timeout can remove it by.
+        let pull = format!("pull --quiet --platform {p} 127.0.0.1:5000/lab/go-hello:t1\n");
+        assert!(calls.contains(&pull), "no `{pull}` in:\n{calls}");
+        let run = format!(" --pull never --platform {p} 127.0.0.1:5000/lab/go-hello:t1 version\n");
+        assert!(
+            calls
+                .lines()
+                .any(|l| l.starts_with("run --rm --name validate-multiarch-") && format!("{l}\n").ends_with(&run)),
+            "no `{run}` in:\n{calls}"
+        );
     }
     let rows = summary(&out);
     assert_eq!(cells(&rows[0]), ["APP", "PLATFORM", "MANIFEST", "RUN", "NOTE"]);
@@ -267,7 +275,7 @@ fn validate_image_checks_another_reference_against_an_apps_platforms_and_smoke_t
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let calls = g.calls();
     assert!(calls.contains("buildx imagetools inspect ghcr.io/me/hello:pr-7\n"), "{calls}");
-    assert!(calls.contains("run --rm --pull always --platform linux/arm/v7 ghcr.io/me/hello:pr-7 version\n"));
+    assert!(calls.contains(" --pull never --platform linux/arm/v7 ghcr.io/me/hello:pr-7 version\n"), "{calls}");
     assert!(!calls.contains("docker.io/example"), "{calls}");
 
     // Several apps: --image alone means the first app; --app picks another's platforms and smoke test.
@@ -282,10 +290,15 @@ fn validate_image_checks_another_reference_against_an_apps_platforms_and_smoke_t
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert!(stdout(&out).contains("== frontend: localhost:5000/x:1\n"), "{}", stdout(&out));
     assert_eq!(
-        g.argv().lines().filter(|l| l.starts_with("<run>")).collect::<Vec<_>>(),
+        // The container's name holds the script's pid: left out.
+        g.argv()
+            .lines()
+            .filter(|l| l.starts_with("<run>"))
+            .map(|l| l.replacen(&l[l.find("<--name>").unwrap()..l.find("<--pull>").unwrap()], "", 1))
+            .collect::<Vec<_>>(),
         [
-            "<run><--rm><--pull><always><--platform><linux/amd64><localhost:5000/x:1><check><it's ok>",
-            "<run><--rm><--pull><always><--platform><linux/arm64><localhost:5000/x:1><check><it's ok>",
+            "<run><--rm><--pull><never><--platform><linux/amd64><localhost:5000/x:1><check><it's ok>",
+            "<run><--rm><--pull><never><--platform><linux/arm64><localhost:5000/x:1><check><it's ok>",
         ]
     );
     // The frontend is not built for arm/v7, so the image's arm/v7 is unexpected there.
@@ -413,4 +426,24 @@ fn scripts_quote_every_config_string() {
 
 fn is_executable(path: &Path) -> bool {
     fs::metadata(path).unwrap().permissions().mode() & 0o111 != 0
+}
+
+#[test]
+fn a_smoke_test_that_does_not_exit_is_stopped_and_fails() {
+    let g = example("go-hello");
+    let env = [
+        ("DOCKER_REGISTRY", "127.0.0.1:5000/lab"),
+        ("TAG", "t1"),
+        ("STUB_MACHINE", "x86_64"),
+        ("STUB_PLATFORMS", "linux/amd64"),
+        ("STUB_RUN_SLEEP", "30"),
+        ("SMOKE_TIMEOUT", "1"),
+    ];
+    let started = std::time::Instant::now();
+    let out = g.run("validate-multiarch.sh", &["--image", "127.0.0.1:5000/lab/go-hello:t1"], &env);
+    assert!(started.elapsed().as_secs() < 20, "the run was not cut short");
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let rows = summary(&out);
+    assert!(row(&rows, "go-hello", "linux/amd64").join(" ").contains("still running after 1s"), "{rows:#?}");
+    assert!(g.calls().lines().any(|l| l.starts_with("rm -f validate-multiarch-")), "{}", g.calls());
 }
