@@ -459,11 +459,13 @@ fn docker_host_names_the_engine_and_where_qemu_is_registered() {
 #[test]
 fn docker_desktop_gets_its_settings_instead_of_binfmt() {
     let empty = tempfile::tempdir().unwrap();
-    let desktop = INFO_CONTAINERD.replace("Ubuntu 24.04.1 LTS", "Docker Desktop");
+    // Docker Desktop on the classic store, with a docker-container builder on its engine.
+    let desktop = INFO_CLASSIC.replace("Ubuntu 24.04.1 LTS", "Docker Desktop");
     let stub = Stub::new()
-        .builder("default", &inspect("default", "docker", "desktop-linux", "linux/amd64, linux/arm64", true))
+        .builder("desk", &inspect("desk", "docker-container", "desktop-linux", "linux/amd64, linux/arm64", true))
         .file("info", &desktop);
-    let out = stub.doctor_in(empty.path(), &["--platforms", "linux/amd64,linux/arm64,linux/ppc64le"], &[]);
+    let args = ["--builder", "desk", "--platforms", "linux/amd64,linux/arm64,linux/ppc64le"];
+    let out = stub.doctor_in(empty.path(), &args, &[]);
     assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
     let text = stdout(&out);
     assert!(text.contains("ok    docker: client 28.2.2, engine 26.1.5 (Docker Desktop)\n"), "{text}");
@@ -475,17 +477,12 @@ fn docker_desktop_gets_its_settings_instead_of_binfmt() {
         "{text}"
     );
     assert!(!text.contains(BINFMT), "{text}");
-
-    let classic = INFO_CLASSIC.replace("Ubuntu 24.04.1 LTS", "Docker Desktop");
-    let stub = stub.file("info", &classic);
-    let out = stub.doctor_in(empty.path(), &[], &[]);
     assert!(
-        stdout(&out).contains(
+        text.contains(
             "      fix: Docker Desktop: Settings > General > Use containerd for pulling and storing images, then \
              Apply & restart\n"
         ),
-        "{}",
-        stdout(&out)
+        "the image store line: {text}"
     );
 }
 

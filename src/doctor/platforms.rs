@@ -66,12 +66,13 @@ fn register_fixes(p: &PlatformInfo, engine: &Engine, reinstall: Option<&str>, sy
         ],
         Kind::Desktop => {
             let rosetta = p.oci == "linux/amd64" && matches!(sys.arch(), "aarch64" | "arm64");
-            let mut fixes = vec![
-                "Docker Desktop brings QEMU itself, so no binfmt command applies: turn on Settings > General > Use \
-                 containerd for pulling and storing images, then Apply & restart (the engine's builder then lists \
-                 and builds every emulated platform)"
-                    .to_string(),
-            ];
+            let setting = if engine.containerd_store == Some(true) {
+                "restart Docker Desktop, or update it if the platform stays missing"
+            } else {
+                "turn on Settings > General > Use containerd for pulling and storing images, then Apply & restart (the \
+                 engine's builder then lists and builds every emulated platform)"
+            };
+            let mut fixes = vec![format!("Docker Desktop brings QEMU itself, so no binfmt command applies: {setting}")];
             if rosetta {
                 fixes.push(
                     "for linux/amd64 on Apple silicon: Settings > General > Use Rosetta for x86_64/amd64 emulation \
@@ -349,7 +350,12 @@ mod tests {
         let v7 = line(&report, "linux/arm/v7");
         assert_eq!(v7.status, Status::Warn);
         assert_eq!(v7.fixes.len(), 1, "{v7:?}");
-        assert!(v7.fixes[0].starts_with("Docker Desktop brings QEMU itself, so no binfmt command applies"), "{v7:?}");
+        assert_eq!(
+            v7.fixes[0],
+            "Docker Desktop brings QEMU itself, so no binfmt command applies: restart Docker Desktop, or update it if \
+             the platform stays missing",
+            "the containerd store is on already"
+        );
         assert!(v7.fixes.iter().all(|f| !f.contains(BINFMT_IMAGE)));
 
         // linux/amd64 on Apple silicon: Rosetta is the other setting.
