@@ -4,9 +4,10 @@
 #![cfg(unix)]
 
 use std::fs;
+use std::io::Write as _;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::Output;
+use std::process::{Output, Stdio};
 
 use assert_cmd::Command;
 
@@ -31,7 +32,9 @@ case "$*" in
   "buildx inspect --bootstrap "*)
     if [ -e "$here/inspect-$4" ]; then cat "$here/inspect-$4"; else echo "ERROR: no builder \"$4\" found" >&2; exit 1; fi ;;
   "info --format "*)
-    cat "$here/driver-status" 2>/dev/null || echo '[["Backing Filesystem","extfs"]]' ;;
+    if [ -e "$here/info" ]; then cat "$here/info"; else cat "$here/info-default"; fi ;;
+  "context inspect --format "*)
+    echo "unix:///var/run/docker.sock" ;;
   *)
     echo "docker stub: unexpected call: $*" >&2
     exit 99 ;;
@@ -39,6 +42,13 @@ esac
 "#;
 
 const BINFMT: &str = mkmulti::actions::BINFMT_IMAGE;
+
+/// `docker info` as doctor asks for it (`OperatingSystem`, `SecurityOptions`, `Driver`, `DriverStatus` as JSON):
+/// a rootful dockerd on Ubuntu with the containerd image store, the stub's answer unless an `info` file says else.
+const INFO_CONTAINERD: &str = r#"{"os":"Ubuntu 24.04.1 LTS","security":["name=apparmor","name=seccomp,profile=builtin","name=cgroupns"],"driver":"overlayfs","driver_status":[["driver-type","io.containerd.snapshotter.v1"]]}"#;
+
+/// The same engine on the classic store.
+const INFO_CLASSIC: &str = r#"{"os":"Ubuntu 24.04.1 LTS","security":["name=apparmor","name=seccomp,profile=builtin","name=cgroupns"],"driver":"overlay2","driver_status":[["Backing Filesystem","extfs"],["Supports d_type","true"]]}"#;
 
 /// `docker buildx inspect` of a builder, in buildx's layout.
 fn inspect(name: &str, driver: &str, endpoint: &str, platforms: &str, snapshotter: bool) -> String {
@@ -63,6 +73,7 @@ impl Stub {
         let dir = tempfile::tempdir().unwrap();
         let docker = dir.path().join("docker");
         fs::write(&docker, DOCKER_STUB).unwrap();
+        fs::write(dir.path().join("info-default"), INFO_CONTAINERD).unwrap();
         fs::set_permissions(&docker, fs::Permissions::from_mode(0o755)).unwrap();
         Stub { dir }
     }
@@ -77,8 +88,23 @@ impl Stub {
     }
 
     fn doctor(&self, config: &Path, args: &[&str]) -> Output {
-        let path = format!("{}:{}", self.dir.path().display(), std::env::var("PATH").unwrap_or_default());
-        doctor_with_path(&path, config, args)
+        doctor_with_path(&self.path(), config, args)
+    }
+
+    /// PATH with the stub first.
+    fn path(&self) -> String {
+        format!("{}:{}", self.dir.path().display(), std::env::var("PATH").unwrap_or_default())
+    }
+
+    /// `mkmulti doctor ARGS` in `dir` (no `--config` added), with `env` set over a clean docker environment.
+    fn doctor_in(&self, dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+        let mut cmd = Command::cargo_bin("mkmulti").unwrap();
+        cmd.arg("doctor").args(args).current_dir(dir).env("PATH", self.path());
+        cmd.env_remove("BUILDER_NAME").env_remove("DOCKER_HOST").env_remove("XDG_RUNTIME_DIR");
+        for (key, value) in env {
+            cmd.env(key, value);
+        }
+        cmd.output().unwrap()
     }
 
     fn calls(&self) -> String {
@@ -89,7 +115,7 @@ impl Stub {
 fn doctor_with_path(path: &str, config: &Path, args: &[&str]) -> Output {
     let mut cmd = Command::cargo_bin("mkmulti").unwrap();
     cmd.arg("doctor").arg("--config").arg(config).args(args);
-    cmd.env("PATH", path).env_remove("BUILDER_NAME").env_remove("DOCKER_HOST");
+    cmd.env("PATH", path).env_remove("BUILDER_NAME").env_remove("DOCKER_HOST").env_remove("XDG_RUNTIME_DIR");
     cmd.output().unwrap()
 }
 
@@ -135,18 +161,28 @@ fn a_ready_machine_gets_ok_lines_and_exit_0() {
     assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
     let text = stdout(&out);
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines[0], "ok    docker: client 28.2.2, engine 26.1.5");
-    assert_eq!(lines[1], "ok    buildx: v0.13.1");
-    assert_eq!(lines[2], "ok    builder go-hello-builder: driver docker-container, builds several platforms at once");
+    assert_eq!(
+        lines[0],
+        "checking linux/amd64, linux/arm64, linux/arm/v7: the platforms of examples/go-hello/multiarch.toml"
+    );
+    assert_eq!(lines[1], "ok    docker: client 28.2.2, engine 26.1.5");
+    assert_eq!(
+        lines[2],
+        "ok    image store: containerd; `docker buildx build --load` and compose keep every platform of an image"
+    );
+    assert_eq!(lines[3], "ok    buildx: v0.13.1");
+    assert_eq!(lines[4], "ok    builder go-hello-builder: driver docker-container, builds several platforms at once");
     // Which platform is native depends on the machine running the test; each is ok either way.
-    for (line, platform) in lines[3..6].iter().zip(["linux/amd64", "linux/arm64", "linux/arm/v7"]) {
+    for (line, platform) in lines[5..8].iter().zip(["linux/amd64", "linux/arm64", "linux/arm/v7"]) {
         assert!(line.starts_with(&format!("ok    {platform}: ")), "{text}");
     }
-    assert_eq!(lines[6], "mkmulti: ready to build linux/amd64, linux/arm64, linux/arm/v7");
+    assert_eq!(lines[8], "mkmulti: ready to build linux/amd64, linux/arm64, linux/arm/v7");
     assert!(!text.contains("fix:"), "{text}");
+    let calls = stub.calls();
+    let commands: Vec<&str> = calls.lines().map(|l| l.split(" --format").next().unwrap_or(l)).collect();
     assert_eq!(
-        stub.calls(),
-        "version --format {{.Client.Version}} {{.Server.Version}}\nbuildx version\nbuildx inspect --bootstrap go-hello-builder\n",
+        commands,
+        ["version", "info", "buildx version", "buildx inspect --bootstrap go-hello-builder"],
         "doctor only asks"
     );
 }
@@ -159,7 +195,9 @@ fn a_missing_builder_fails_with_the_create_command_and_exit_4() {
     assert_eq!(
         stdout(&out),
         "\
+checking linux/amd64, linux/arm64, linux/arm/v7: the platforms of examples/go-hello/multiarch.toml
 ok    docker: client 28.2.2, engine 26.1.5
+ok    image store: containerd; `docker buildx build --load` and compose keep every platform of an image
 ok    buildx: v0.13.1
 FAIL  builder go-hello-builder: does not exist
       fix: docker buildx create --name go-hello-builder --driver docker-container --bootstrap
@@ -193,10 +231,19 @@ fn builder_name_comes_from_the_flag_then_the_environment() {
 #[test]
 fn the_docker_driver_on_the_classic_store_fails_with_both_fixes() {
     let all = "linux/amd64, linux/arm64, linux/arm/v7";
-    let stub = Stub::new().builder("default", &inspect("default", "docker", "default", all, false));
+    let stub =
+        Stub::new().builder("default", &inspect("default", "docker", "default", all, false)).file("info", INFO_CLASSIC);
     let out = stub.doctor(&go_hello(), &["--builder", "default"]);
     assert_eq!(out.status.code(), Some(4), "{}", stdout(&out));
     let text = stdout(&out);
+    assert!(
+        text.contains(
+            "warn  image store: classic (overlay2); `docker buildx build --load` of several platforms fails, and \
+             compose and `--load` keep one platform per image (pushing keeps them all)\n      fix: add \"features\": \
+             {\"containerd-snapshotter\": true} to /etc/docker/daemon.json, then sudo systemctl restart docker\n"
+        ),
+        "{text}"
+    );
     assert!(
         text.contains(
             "FAIL  builder default: driver docker on the classic image store builds one platform at a time\n      \
@@ -223,7 +270,9 @@ fn missing_emulation_warns_when_builds_cross_compile_and_fails_when_a_step_runs_
         stdout(&out),
         format!(
             "\
+checking linux/amd64, linux/arm64, linux/s390x: the platforms of multiarch.toml
 ok    docker: client 28.2.2, engine 26.1.5
+ok    image store: containerd; `docker buildx build --load` and compose keep every platform of an image
 ok    buildx: v0.13.1
 ok    builder demo-builder: driver remote, builds several platforms at once
 ok    linux/amd64: builder demo-builder runs it
@@ -256,7 +305,8 @@ fn an_unreachable_engine_and_no_buildx_each_get_a_fix() {
     let text = stdout(&out);
     assert!(
         text.starts_with(
-            "FAIL  docker: client 28.2.2, engine unreachable: Cannot connect to the Docker daemon at \
+            "checking linux/amd64, linux/arm64, linux/arm/v7: the platforms of examples/go-hello/multiarch.toml\n\
+             FAIL  docker: client 28.2.2, engine unreachable: Cannot connect to the Docker daemon at \
          unix:///var/run/docker.sock. Is the docker daemon running?\n      fix: "
         ),
         "{text}"
@@ -273,7 +323,8 @@ fn no_docker_on_path_stops_at_the_first_check() {
     assert_eq!(out.status.code(), Some(4));
     assert_eq!(
         stdout(&out),
-        "FAIL  docker: not found on PATH\n      fix: install Docker Engine (https://docs.docker.com/engine/install/) or \
+        "checking linux/amd64, linux/arm64, linux/arm/v7: the platforms of examples/go-hello/multiarch.toml\n\
+         FAIL  docker: not found on PATH\n      fix: install Docker Engine (https://docs.docker.com/engine/install/) or \
          Docker Desktop\nskipped: every other check needs the docker CLI\n"
     );
 }
@@ -290,4 +341,199 @@ fn an_invalid_config_or_builder_name_exits_2_before_docker_is_asked() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("is not a buildx builder name"), "{}", stderr(&out));
     assert_eq!(stub.calls(), "");
+}
+
+/// Runs `mkmulti doctor` in `dir` with the stub first on PATH and standard output closed before it starts.
+fn doctor_with_closed_stdout(stub: &Stub, dir: &Path, args: &[&str]) -> Output {
+    let mut child = std::process::Command::new("sh")
+        .args(["-c", r#"read -r _; exec "$0" doctor "$@""#, env!("CARGO_BIN_EXE_mkmulti")])
+        .args(args)
+        .current_dir(dir)
+        .env("PATH", stub.path())
+        .env_remove("BUILDER_NAME")
+        .env_remove("DOCKER_HOST")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    child.stdin.take().unwrap().write_all(b"go\n").unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn without_a_config_the_common_two_are_checked_on_the_default_builder() {
+    let empty = tempfile::tempdir().unwrap();
+    let stub =
+        Stub::new().builder("default", &inspect("default", "docker", "default", "linux/amd64, linux/arm64", true));
+    let out = stub.doctor_in(empty.path(), &[], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.starts_with(
+            "checking linux/amd64, linux/arm64: no multiarch.toml here, so the two most images need (--platforms \
+             LIST checks others)\nok    docker: "
+        ),
+        "{text}"
+    );
+    assert!(text.contains("\nok    builder default: driver docker on the containerd image store"), "{text}");
+    assert!(text.ends_with("mkmulti: ready to build linux/amd64, linux/arm64\n"), "{text}");
+
+    // $BUILDER_NAME still names the builder.
+    let out = stub.doctor_in(empty.path(), &[], &[("BUILDER_NAME", "ci")]);
+    assert_eq!(out.status.code(), Some(4));
+    assert!(stdout(&out).contains("FAIL  builder ci: does not exist"), "{}", stdout(&out));
+
+    // Only the default path may be missing: a named config that is not there is an I/O error, docker unasked.
+    let calls = stub.calls();
+    let out = stub.doctor_in(empty.path(), &["--config", "deploy/multiarch.toml"], &[]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(stderr(&out).contains("deploy/multiarch.toml"), "{}", stderr(&out));
+    assert_eq!(stub.calls(), calls);
+
+    // A multiarch.toml here is read as before.
+    let (dir, _) = config("\"linux/amd64\", \"linux/s390x\"", false);
+    let out = stub.doctor_in(dir.path(), &["--builder", "default"], &[]);
+    assert!(
+        stdout(&out).starts_with("checking linux/amd64, linux/s390x: the platforms of multiarch.toml\n"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn platforms_from_the_flag_replace_the_configs() {
+    let listed = "linux/amd64, linux/arm64, linux/s390x";
+    let stub = Stub::new()
+        .builder("demo-builder", &inspect("demo-builder", "remote", "tcp://10.0.0.5:1234", listed, true))
+        .builder("default", &inspect("default", "remote", "tcp://10.0.0.5:1234", listed, true));
+    let (_dir, cfg) = config("\"linux/amd64\", \"linux/arm64\", \"linux/arm/v7\"", false);
+    let out = stub.doctor(&cfg, &["--platforms", "linux/s390x,arm64"]);
+    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
+    let text = stdout(&out);
+    assert!(text.starts_with("checking linux/s390x, linux/arm64: from --platforms\n"), "{text}");
+    assert!(!text.contains("linux/arm/v7"), "{text}");
+    assert!(text.ends_with("mkmulti: ready to build linux/s390x, linux/arm64\n"), "{text}");
+
+    let empty = tempfile::tempdir().unwrap();
+    let out = stub.doctor_in(empty.path(), &["--platforms", "linux/s390x"], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(stdout(&out).starts_with("checking linux/s390x: from --platforms\n"), "{}", stdout(&out));
+    assert!(stdout(&out).contains("ok    linux/s390x: builder default runs it\n"), "{}", stdout(&out));
+
+    let calls = stub.calls();
+    let out = stub.doctor_in(empty.path(), &["--platforms", "linux/amd64,linux/amd46"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).starts_with("mkmulti: --platforms: `linux/amd46`: unknown architecture"), "{}", stderr(&out));
+    assert_eq!(stub.calls(), calls, "docker is not asked");
+}
+
+#[test]
+fn docker_host_names_the_engine_and_where_qemu_is_registered() {
+    let empty = tempfile::tempdir().unwrap();
+    let stub = Stub::new().builder("default", &inspect("default", "docker", "remote-arm", "linux/arm64", true));
+    let out = stub.doctor_in(empty.path(), &[], &[("DOCKER_HOST", "ssh://ci@build-arm")]);
+    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains(
+            "ok    docker: client 28.2.2, engine 26.1.5 (remote, at DOCKER_HOST=ssh://ci@build-arm: builds and QEMU \
+             run on that host)\n"
+        ),
+        "{text}"
+    );
+    // This machine's architecture does not matter: the engine's host runs linux/arm64 and not linux/amd64.
+    assert!(text.contains("ok    linux/arm64: builder default runs it\n"), "{text}");
+    assert!(
+        text.contains(&format!(
+            "warn  linux/amd64: no emulation in builder default; a Dockerfile that RUNs a step on it needs it \
+             (mkmulti's generated ones cross-compile), and so does running the image\n      fix: docker run \
+             --privileged --rm {BINFMT} --install amd64   (registers QEMU on the kernel of the engine at \
+             DOCKER_HOST=ssh://ci@build-arm, not on this machine)\n"
+        )),
+        "{text}"
+    );
+}
+
+#[test]
+fn docker_desktop_gets_its_settings_instead_of_binfmt() {
+    let empty = tempfile::tempdir().unwrap();
+    // Docker Desktop on the classic store, with a docker-container builder on its engine.
+    let desktop = INFO_CLASSIC.replace("Ubuntu 24.04.1 LTS", "Docker Desktop");
+    let stub = Stub::new()
+        .builder("desk", &inspect("desk", "docker-container", "desktop-linux", "linux/amd64, linux/arm64", true))
+        .file("info", &desktop);
+    let args = ["--builder", "desk", "--platforms", "linux/amd64,linux/arm64,linux/ppc64le"];
+    let out = stub.doctor_in(empty.path(), &args, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("ok    docker: client 28.2.2, engine 26.1.5 (Docker Desktop)\n"), "{text}");
+    assert!(
+        text.contains(
+            "      fix: Docker Desktop brings QEMU itself, so no binfmt command applies: turn on Settings > General > \
+             Use containerd for pulling and storing images"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains(BINFMT), "{text}");
+    assert!(
+        text.contains(
+            "      fix: Docker Desktop: Settings > General > Use containerd for pulling and storing images, then \
+             Apply & restart\n"
+        ),
+        "the image store line: {text}"
+    );
+}
+
+#[test]
+fn rootless_docker_registers_qemu_with_root_on_the_host() {
+    let empty = tempfile::tempdir().unwrap();
+    let rootless = INFO_CLASSIC.replace("\"name=apparmor\"", "\"name=rootless\"");
+    let stub = Stub::new()
+        .builder("default", &inspect("default", "docker-container", "unix:///run/user/1000/docker.sock", "", true))
+        .file("info", &rootless);
+    let out = stub.doctor_in(empty.path(), &["--platforms", "linux/s390x"], &[]);
+    let text = stdout(&out);
+    assert!(text.contains("ok    docker: client 28.2.2, engine 26.1.5 (rootless)\n"), "{text}");
+    assert!(
+        text.contains(
+            "fix: add \"features\": {\"containerd-snapshotter\": true} to ~/.config/docker/daemon.json, then \
+             systemctl --user restart docker\n"
+        ),
+        "{text}"
+    );
+    // A rootless engine shares this machine's kernel, so this machine's own QEMU handler decides.
+    let handler = fs::read_to_string("/proc/sys/fs/binfmt_misc/qemu-s390x").unwrap_or_default();
+    let registered =
+        handler.starts_with("enabled") && handler.lines().any(|l| l.starts_with("flags:") && l.contains('F'));
+    if registered {
+        assert!(text.contains("ok    linux/s390x: QEMU handler qemu-s390x is registered on this machine"), "{text}");
+    } else {
+        assert!(
+            text.contains(&format!(
+                "      fix: sudo docker --host unix:///var/run/docker.sock run --privileged --rm {BINFMT} --install \
+                 s390x   (rootless Docker cannot register QEMU: binfmt_misc needs root on the host; this uses the \
+                 rootful engine)\n      fix: or register QEMU on the host: sudo apt-get install qemu-user-static \
+                 binfmt-support\n"
+            )),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly_with_doctors_status() {
+    let empty = tempfile::tempdir().unwrap();
+    let ready =
+        Stub::new().builder("default", &inspect("default", "docker", "default", "linux/amd64, linux/arm64", true));
+    let out = doctor_with_closed_stdout(&ready, empty.path(), &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stderr(&out), "");
+
+    let not_ready = Stub::new();
+    let out = doctor_with_closed_stdout(&not_ready, empty.path(), &[]);
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    assert!(stderr(&out).starts_with("mkmulti: not ready to build: 1 check failed"), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
 }

@@ -112,16 +112,20 @@ pub enum Command {
     Schema,
     /// Check that this machine can build the config's platforms, and print the command that fixes each gap
     #[command(
-        after_help = "Examples:\n  mkmulti doctor\n  mkmulti doctor --builder default\n\nChecks docker and its engine, buildx, the builder's driver and QEMU emulation for every\nplatform that is not native. `docker buildx inspect --bootstrap` starts the builder if it is stopped.\nExit codes: 0 ready (warnings allowed), 4 a check failed, 2 invalid config, 3 unreadable config."
+        after_help = "Examples:\n  mkmulti doctor\n  mkmulti doctor --builder default\n  mkmulti doctor --platforms linux/amd64,linux/arm64,linux/riscv64\n\nChecks docker and its engine (and its image store), buildx, the builder's driver and QEMU emulation\nfor every platform that is not native. Works without a config: it then checks linux/amd64 and\nlinux/arm64 on the `default` builder. `docker buildx inspect --bootstrap` starts the builder if it is\nstopped. Exit codes: 0 ready (warnings allowed), 4 a check failed, 2 invalid config or arguments,\n3 unreadable config."
     )]
     Doctor {
-        /// The config file
-        #[arg(long, default_value = "multiarch.toml")]
-        config: PathBuf,
+        /// The config file (default: multiarch.toml; without one here, doctor checks the machine for --platforms,
+        /// else linux/amd64,linux/arm64)
+        #[arg(long, value_name = "PATH")]
+        config: Option<PathBuf>,
         /// The buildx builder to check (default: $BUILDER_NAME, else `<project>-builder` as in the generated
-        /// Makefile; `default` is the Docker engine's own builder)
+        /// Makefile, or `default`, the Docker engine's own builder, without a config)
         #[arg(long)]
         builder: Option<String>,
+        /// The platforms to check, comma-separated, instead of the config's
+        #[arg(long, value_name = "LIST")]
+        platforms: Option<String>,
     },
 }
 
@@ -159,14 +163,34 @@ pub fn run(cli: Cli) -> ExitCode {
             stdout.print(&crate::schema::json());
             stdout.finish(exit::OK)
         }
-        Command::Doctor { config, builder } => match load_or_report(&config, Path::new("."), &crate::load) {
-            Ok(loaded) => match crate::doctor::run(&loaded.plan, builder.as_deref()) {
-                crate::doctor::Outcome::Ready => exit::OK,
-                crate::doctor::Outcome::NotReady => exit::NOT_READY,
-                crate::doctor::Outcome::InvalidBuilderName => exit::INVALID,
-            },
-            Err(code) => code,
-        },
+        Command::Doctor { config, builder, platforms } => {
+            // Only the default path may be missing: doctor then checks the machine without a config.
+            let loaded = match config {
+                None if Path::new("multiarch.toml")
+                    .symlink_metadata()
+                    .is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound) =>
+                {
+                    Ok(None)
+                }
+                c => load_or_report(&c.unwrap_or_else(|| "multiarch.toml".into()), Path::new("."), &crate::load)
+                    .map(Some),
+            };
+            match loaded {
+                Ok(loaded) => {
+                    let answer =
+                        crate::doctor::run(loaded.as_ref().map(|l| &l.plan), builder.as_deref(), platforms.as_deref());
+                    let mut stdout = Stdout::default();
+                    stdout.print(&answer.stdout);
+                    eprint(&answer.stderr);
+                    stdout.finish(match answer.outcome {
+                        crate::doctor::Outcome::Ready => exit::OK,
+                        crate::doctor::Outcome::NotReady => exit::NOT_READY,
+                        crate::doctor::Outcome::Usage => exit::INVALID,
+                    })
+                }
+                Err(code) => code,
+            }
+        }
     };
     ExitCode::from(code)
 }

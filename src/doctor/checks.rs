@@ -1,5 +1,6 @@
 //! The machine-wide lines of the report: the docker CLI and its engine, the buildx plugin, and the builder (it
-//! exists, starts, and its driver builds several platforms at once); also which builder that is.
+//! exists, starts, and its driver builds several platforms at once); also which builder that is. Which engine
+//! it is (`engine`) picks the fixes.
 //!
 //! The outputs relied on were checked against docker CLI 28.2.2, dockerd 26.1.5 and buildx 0.13.1 (2026-11):
 //! - `docker version --format T` prints `T` even when the engine is unreachable (`.Server` is then empty) and
@@ -9,8 +10,8 @@
 //!
 //! `docker buildx inspect` itself is read in `inspect`.
 
-use super::{Check, Inspect, RunError, Status, System, parse_inspect};
-use crate::plan::Plan;
+use super::engine::{self, Engine, Kind};
+use super::{Check, Inspect, RunError, Status, System, Target, parse_inspect};
 
 /// buildx's builder name rule (`store.ValidateName`): a letter, then letters, digits and `._-`.
 pub fn valid_builder_name(name: &str) -> bool {
@@ -20,15 +21,11 @@ pub fn valid_builder_name(name: &str) -> bool {
 }
 
 /// The builder to check: `--builder`, else `$BUILDER_NAME` (the generated Makefile reads it from the
-/// environment too), else the Makefile's default `<project>-builder`.
-pub fn builder_name(plan: &Plan, flag: Option<&str>, sys: &dyn System) -> String {
+/// environment too), else the Makefile's default `<project>-builder` (`default` without a config).
+pub fn builder_name(target: &Target, flag: Option<&str>, sys: &dyn System) -> String {
     flag.map(str::to_string)
         .or_else(|| sys.env("BUILDER_NAME").filter(|v| !v.trim().is_empty()))
-        .unwrap_or_else(|| default_builder(plan))
-}
-
-fn default_builder(plan: &Plan) -> String {
-    format!("{}-builder", plan.project.name)
+        .unwrap_or_else(|| target.default_builder())
 }
 
 fn create_builder(name: &str) -> String {
@@ -60,13 +57,15 @@ pub(super) fn check_docker(sys: &dyn System) -> Option<(Check, bool)> {
     let error = reply.error_line();
     let fix = if error.to_ascii_lowercase().contains("permission denied") {
         "sudo usermod -aG docker \"$USER\"   (then log out and in again)".to_string()
-    } else if sys.env("DOCKER_HOST").is_some_and(|h| h.contains("/run/user/")) {
-        "systemctl --user start docker".to_string()
     } else {
-        match sys.os() {
-            "linux" => "sudo systemctl start docker".to_string(),
-            "macos" => "open -a Docker".to_string(),
-            _ => "start Docker Desktop".to_string(),
+        match (engine::unreachable(sys).kind, sys.os()) {
+            (Kind::Rootless, _) => "systemctl --user start docker".to_string(),
+            (Kind::Remote { host }, _) => format!(
+                "start the engine on the machine at DOCKER_HOST={host}, or unset DOCKER_HOST to use this machine's"
+            ),
+            (_, "macos") => "open -a Docker".to_string(),
+            (Kind::Desktop, _) | (_, "windows") => "start Docker Desktop".to_string(),
+            (Kind::Local, _) => "sudo systemctl start docker".to_string(),
         }
     };
     let found = format!("client {client}, engine unreachable: {error}");
@@ -100,7 +99,12 @@ pub(super) fn check_buildx(sys: &dyn System) -> Check {
 }
 
 /// The builder exists, starts, and its driver can build several platforms in one build.
-pub(super) fn check_builder(plan: &Plan, name: &str, sys: &dyn System) -> Result<(Check, Inspect), Check> {
+pub(super) fn check_builder(
+    target: &Target,
+    engine: &Engine,
+    name: &str,
+    sys: &dyn System,
+) -> Result<(Check, Inspect), Check> {
     let subject = format!("builder {name}");
     let fail =
         |found: String, fixes: Vec<String>| Check { status: Status::Fail, subject: subject.clone(), found, fixes };
@@ -138,7 +142,7 @@ pub(super) fn check_builder(plan: &Plan, name: &str, sys: &dyn System) -> Result
             fixes: vec![],
         },
         "docker" => {
-            let containerd = inspect.containerd_store().unwrap_or_else(|| engine_uses_containerd_store(sys));
+            let containerd = inspect.containerd_store().or(engine.containerd_store).unwrap_or(false);
             if containerd {
                 Check {
                     status: Status::Ok,
@@ -147,16 +151,13 @@ pub(super) fn check_builder(plan: &Plan, name: &str, sys: &dyn System) -> Result
                     fixes: vec![],
                 }
             } else {
-                let other =
-                    if name == default_builder(plan) { format!("{name}-container") } else { default_builder(plan) };
+                let suggested = target.suggested_builder();
+                let other = if name == suggested { format!("{name}-container") } else { suggested };
                 fail(
                     "driver docker on the classic image store builds one platform at a time".into(),
                     vec![
                         format!("{}   (then export BUILDER_NAME={other})", create_builder(&other)),
-                        "or turn on the containerd image store: add \"features\": {\"containerd-snapshotter\": true} \
-                         to /etc/docker/daemon.json, then sudo systemctl restart docker (Docker Desktop: Settings > \
-                         General > Use containerd for pulling and storing images)"
-                            .into(),
+                        format!("or turn on the containerd image store: {}", engine.containerd_store_fix()),
                     ],
                 )
             }
@@ -165,16 +166,10 @@ pub(super) fn check_builder(plan: &Plan, name: &str, sys: &dyn System) -> Result
             status: Status::Warn,
             subject,
             found: format!("driver {other} is unknown to mkmulti; it may not build several platforms"),
-            fixes: vec![create_builder(&default_builder(plan))],
+            fixes: vec![create_builder(&target.suggested_builder())],
         },
     };
     Ok((check, inspect))
-}
-
-/// `docker info`'s view of the image store, for a buildx that prints no worker labels.
-fn engine_uses_containerd_store(sys: &dyn System) -> bool {
-    sys.docker(&["info", "--format", "{{json .DriverStatus}}"])
-        .is_ok_and(|r| r.code == 0 && r.stdout.contains("io.containerd.snapshotter.v1"))
 }
 
 fn restart_fixes(name: &str, error: &str) -> Vec<String> {
@@ -195,12 +190,15 @@ fn restart_fixes(name: &str, error: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::doctor::fake::{Fake, INSPECT_DEFAULT_CLASSIC, VERSION, err, line, ok, plan};
+    use crate::doctor::fake::{
+        CONTEXT, Fake, INFO_CLASSIC, INFO_CONTAINERD, INFO_DESKTOP, INSPECT_DEFAULT_CLASSIC, VERSION, err, info, line,
+        ok, target,
+    };
     use crate::doctor::{Reply, diagnose};
 
     #[test]
     fn builder_names_follow_flag_then_environment_then_the_makefile_default() {
-        let p = plan(false);
+        let p = target(false);
         let mut sys = Fake::default();
         assert_eq!(builder_name(&p, None, &sys), "demo-builder");
         sys.env.insert("BUILDER_NAME".into(), "default".into());
@@ -218,7 +216,7 @@ mod tests {
     #[test]
     fn docker_missing_stops_with_the_install_hint() {
         let sys = Fake { arch: "x86_64", ..Fake::default() }.with(VERSION, Err(RunError::NotFound));
-        let report = diagnose(&plan(false), "demo-builder", &sys);
+        let report = diagnose(&target(false), "demo-builder", &sys);
         assert_eq!(report.checks.len(), 1);
         assert_eq!(report.checks[0].status, Status::Fail);
         assert!(report.checks[0].fixes[0].contains("https://docs.docker.com/engine/install/"));
@@ -236,7 +234,7 @@ mod tests {
                     .into(),
         };
         let sys = Fake::healthy("demo-builder", "").with(VERSION, Ok(down.clone()));
-        let report = diagnose(&plan(false), "demo-builder", &sys);
+        let report = diagnose(&target(false), "demo-builder", &sys);
         let docker = line(&report, "docker");
         assert_eq!(docker.status, Status::Fail);
         assert!(docker.found.starts_with("client 28.2.2, engine unreachable: Cannot connect"), "{}", docker.found);
@@ -247,7 +245,7 @@ mod tests {
         let denied =
             Reply { stderr: "permission denied while trying to connect to the Docker daemon socket".into(), ..down };
         let sys = Fake::healthy("demo-builder", "").with(VERSION, Ok(denied));
-        let report = diagnose(&plan(false), "demo-builder", &sys);
+        let report = diagnose(&target(false), "demo-builder", &sys);
         assert!(line(&report, "docker").fixes[0].starts_with("sudo usermod -aG docker"));
     }
 
@@ -257,11 +255,12 @@ mod tests {
             "buildx version",
             err("docker: unknown command: docker buildx\n\nRun 'docker --help' for more information\n"),
         );
-        let report = diagnose(&plan(false), "demo-builder", &sys);
+        let report = diagnose(&target(false), "demo-builder", &sys);
         let buildx = line(&report, "buildx");
         assert_eq!((buildx.status, buildx.found.as_str()), (Status::Fail, "not installed"));
         assert!(buildx.fixes[0].contains("docker-buildx-plugin"));
-        assert_eq!(report.checks.len(), 2);
+        let subjects: Vec<&str> = report.checks.iter().map(|c| c.subject.as_str()).collect();
+        assert_eq!(subjects, ["docker", "image store", "buildx"]);
         assert!(!report.ready());
     }
 
@@ -269,12 +268,13 @@ mod tests {
     fn a_missing_builder_prints_the_create_command() {
         let sys = Fake::healthy("demo-builder", "")
             .with("buildx inspect --bootstrap demo-builder", err("ERROR: no builder \"demo-builder\" found\n"));
-        let report = diagnose(&plan(false), "demo-builder", &sys);
+        let report = diagnose(&target(false), "demo-builder", &sys);
         let b = line(&report, "builder demo-builder");
         assert_eq!((b.status, b.found.as_str()), (Status::Fail, "does not exist"));
         assert_eq!(b.fixes[0], "docker buildx create --name demo-builder --driver docker-container --bootstrap");
         assert!(b.fixes[1].contains("BUILDER_NAME=default"));
-        assert_eq!(report.checks.len(), 3, "no platform lines without a builder");
+        let subjects: Vec<&str> = report.checks.iter().map(|c| c.subject.as_str()).collect();
+        assert_eq!(subjects, ["docker", "image store", "buildx", "builder demo-builder"], "no platform lines");
     }
 
     #[test]
@@ -290,7 +290,7 @@ mod tests {
 ERROR: Error response from daemon: failed to resolve reference \"docker.io/moby/buildkit:buildx-stable-1\": failed to do request: Head \"https://registry-1.docker.io/v2/moby/buildkit/manifests/buildx-stable-1\": dial tcp: lookup registry-1.docker.io on 10.255.255.53:53: no such host
 ";
         let sys = Fake::healthy("demo-builder", "").with("buildx inspect --bootstrap demo-builder", err(pull));
-        let b = diagnose(&plan(false), "demo-builder", &sys).checks.pop().unwrap();
+        let b = diagnose(&target(false), "demo-builder", &sys).checks.pop().unwrap();
         assert_eq!(b.status, Status::Fail);
         assert!(
             b.found.starts_with("cannot start: ERROR: Error response from daemon: failed to resolve"),
@@ -304,7 +304,7 @@ ERROR: Error response from daemon: failed to resolve reference \"docker.io/moby/
     #[test]
     fn the_docker_driver_without_the_containerd_store_fails_with_both_fixes() {
         let sys = Fake::healthy("default", INSPECT_DEFAULT_CLASSIC);
-        let report = diagnose(&plan(false), "default", &sys);
+        let report = diagnose(&target(false), "default", &sys);
         let b = line(&report, "builder default");
         assert_eq!(b.status, Status::Fail);
         assert!(b.found.contains("classic image store"));
@@ -319,11 +319,60 @@ ERROR: Error response from daemon: failed to resolve reference \"docker.io/moby/
     fn without_worker_labels_the_store_is_read_from_docker_info() {
         let bare = "Name: default\nDriver: docker\n\nNodes:\nName: default\nEndpoint: default\nStatus: running\n\
                     Platforms: linux/amd64, linux/arm64, linux/arm/v7\n";
-        let info = "info --format {{json .DriverStatus}}";
-        let sys =
-            Fake::healthy("default", bare).with(info, ok("[[\"driver-type\",\"io.containerd.snapshotter.v1\"]]\n"));
-        assert_eq!(line(&diagnose(&plan(false), "default", &sys), "builder default").status, Status::Ok);
-        let sys = Fake::healthy("default", bare).with(info, ok("[[\"Backing Filesystem\",\"extfs\"]]\n"));
-        assert_eq!(line(&diagnose(&plan(false), "default", &sys), "builder default").status, Status::Fail);
+        let sys = Fake::healthy("default", bare).with(&info(), ok(INFO_CONTAINERD));
+        assert_eq!(line(&diagnose(&target(false), "default", &sys), "builder default").status, Status::Ok);
+        let sys = Fake::healthy("default", bare).with(&info(), ok(INFO_CLASSIC));
+        assert_eq!(line(&diagnose(&target(false), "default", &sys), "builder default").status, Status::Fail);
+    }
+
+    #[test]
+    fn an_unreachable_engine_is_started_where_it_runs() {
+        let down = Reply {
+            code: 1,
+            stdout: "28.2.2 \n".into(),
+            stderr: "Cannot connect to the Docker daemon at unix:///run/user/1000/docker.sock. Is the docker daemon \
+                     running?\n"
+                .into(),
+        };
+        let fix = |sys: Fake| line(&diagnose(&target(false), "demo-builder", &sys), "docker").fixes.clone();
+        let rootless = Fake::healthy("demo-builder", "")
+            .with(VERSION, Ok(down.clone()))
+            .with(CONTEXT, ok("unix:///run/user/1000/docker.sock\n"))
+            .with_env("XDG_RUNTIME_DIR", "/run/user/1000");
+        assert_eq!(fix(rootless), ["systemctl --user start docker"], "the rootless context, not DOCKER_HOST");
+        let remote =
+            Fake::healthy("demo-builder", "").with(VERSION, Ok(down)).with_env("DOCKER_HOST", "ssh://ci@build-arm");
+        assert_eq!(
+            fix(remote),
+            ["start the engine on the machine at DOCKER_HOST=ssh://ci@build-arm, or unset DOCKER_HOST to use this \
+              machine's"]
+        );
+    }
+
+    #[test]
+    fn the_docker_line_names_a_desktop_rootless_or_remote_engine() {
+        let docker = |sys: Fake| line(&diagnose(&target(false), "default", &sys), "docker").found.clone();
+        let healthy = || Fake::healthy("default", INSPECT_DEFAULT_CLASSIC);
+        assert_eq!(docker(healthy()), "client 28.2.2, engine 26.1.5");
+        assert_eq!(docker(healthy().with(&info(), ok(INFO_DESKTOP))), "client 28.2.2, engine 26.1.5 (Docker Desktop)");
+        let remote = healthy().with_env("DOCKER_HOST", "tcp://10.0.0.5:2376");
+        assert_eq!(
+            docker(remote),
+            "client 28.2.2, engine 26.1.5 (remote, at DOCKER_HOST=tcp://10.0.0.5:2376: builds and QEMU run on that \
+             host)"
+        );
+    }
+
+    #[test]
+    fn the_classic_store_fix_fits_docker_desktop() {
+        let sys = Fake::healthy("default", INSPECT_DEFAULT_CLASSIC)
+            .with(&info(), ok(&INFO_DESKTOP.replace("io.containerd.snapshotter.v1", "x")));
+        let b = line(&diagnose(&target(false), "default", &sys), "builder default").clone();
+        assert_eq!(b.status, Status::Fail);
+        assert_eq!(
+            b.fixes[1],
+            "or turn on the containerd image store: Docker Desktop: Settings > General > Use containerd for pulling \
+             and storing images, then Apply & restart"
+        );
     }
 }

@@ -1,10 +1,35 @@
 //! What the unit tests of `doctor` answer with: [`Fake`], a [`System`] that replies from tables, the recorded
-//! `docker buildx inspect` outputs, and the configs they diagnose.
+//! `docker buildx inspect` and `docker info` outputs, and the configs they diagnose.
 
 use std::collections::BTreeMap;
 
-use super::{Check, Reply, Report, RunError, System};
+use super::engine::INFO_FORMAT;
+use super::{Check, Reply, Report, RunError, System, Target};
 use crate::plan::Plan;
+
+/// `docker info --format INFO_FORMAT` of a rootful dockerd 26.1.5 on Ubuntu with the containerd image store.
+pub(super) const INFO_CONTAINERD: &str = r#"{"os":"Ubuntu 24.04.1 LTS","security":["name=apparmor","name=seccomp,profile=builtin","name=cgroupns"],"driver":"overlayfs","driver_status":[["driver-type","io.containerd.snapshotter.v1"]]}
+"#;
+
+/// The same engine on the classic store: the overlay2 graph driver.
+pub(super) const INFO_CLASSIC: &str = r#"{"os":"Ubuntu 24.04.1 LTS","security":["name=apparmor","name=seccomp,profile=builtin","name=cgroupns"],"driver":"overlay2","driver_status":[["Backing Filesystem","extfs"],["Supports d_type","true"],["Using metacopy","false"],["Native Overlay Diff","true"],["userxattr","false"]]}
+"#;
+
+/// A rootless dockerd (installed by `dockerd-rootless-setuptool.sh`): `name=rootless` among the options.
+pub(super) const INFO_ROOTLESS: &str = r#"{"os":"Ubuntu 24.04.1 LTS","security":["name=seccomp,profile=builtin","name=rootless","name=cgroupns"],"driver":"overlayfs","driver_status":[["driver-type","io.containerd.snapshotter.v1"]]}
+"#;
+
+/// Docker Desktop's VM, containerd store on (the default since Docker Desktop 4.34).
+pub(super) const INFO_DESKTOP: &str = r#"{"os":"Docker Desktop","security":["name=seccomp,profile=unconfined","name=cgroupns"],"driver":"overlayfs","driver_status":[["driver-type","io.containerd.snapshotter.v1"]]}
+"#;
+
+/// The arguments of the `docker info` probe, as [`Fake`] keys them.
+pub(super) fn info() -> String {
+    format!("info --format {INFO_FORMAT}")
+}
+
+/// The arguments of the context probe (asked only when the engine is down), as [`Fake`] keys them.
+pub(super) const CONTEXT: &str = "context inspect --format {{.Endpoints.docker.Host}}";
 
 /// docker CLI 28.2.2 against the lab's dockerd 26.1.5 (containerd image store) with buildx 0.13.1, verbatim.
 pub(super) const INSPECT_DEFAULT_CONTAINERD: &str = "\
@@ -87,10 +112,13 @@ pub(super) fn err(stderr: &str) -> Result<Reply, RunError> {
 }
 
 impl Fake {
-    /// docker 28.2.2, engine up, buildx installed, `builder` inspected as `inspect`, on an amd64 Linux host.
+    /// docker 28.2.2, a rootful engine up on the containerd store, buildx installed, `builder` inspected as
+    /// `inspect`, on an amd64 Linux host.
     pub(super) fn healthy(builder: &str, inspect: &str) -> Fake {
         let mut f = Fake { arch: "x86_64", ..Fake::default() };
         f.replies.insert(VERSION.into(), ok("28.2.2 26.1.5\n"));
+        f.replies.insert(info(), ok(INFO_CONTAINERD));
+        f.replies.insert(CONTEXT.into(), ok("unix:///var/run/docker.sock\n"));
         f.replies.insert("buildx version".into(), ok("github.com/docker/buildx v0.13.1 788433953af1\n"));
         f.replies.insert(format!("buildx inspect --bootstrap {builder}"), ok(inspect));
         f
@@ -98,6 +126,11 @@ impl Fake {
 
     pub(super) fn with(mut self, args: &str, reply: Result<Reply, RunError>) -> Fake {
         self.replies.insert(args.into(), reply);
+        self
+    }
+
+    pub(super) fn with_env(mut self, key: &str, value: &str) -> Fake {
+        self.env.insert(key.into(), value.into());
         self
     }
 
@@ -141,6 +174,16 @@ pub(super) fn plan_for(platforms: &str, packages: bool) -> Plan {
         Ok(l) => l.plan,
         Err(e) => panic!("{e:?}"),
     }
+}
+
+/// What [`plan`] asks of the machine.
+pub(super) fn target(packages: bool) -> Target {
+    Target::new(Some(&plan(packages)), None).expect("the plan's platforms")
+}
+
+/// What [`plan_for`] asks of the machine.
+pub(super) fn target_for(platforms: &str, packages: bool) -> Target {
+    Target::new(Some(&plan_for(platforms, packages)), None).expect("the plan's platforms")
 }
 
 /// The report's line about `subject`; panics with the whole report when there is none.
