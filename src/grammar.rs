@@ -12,35 +12,122 @@ fn re(pattern: &str) -> Regex {
     Regex::new(pattern).expect("grammar patterns are constants and valid")
 }
 
-static NAME: LazyLock<Regex> = LazyLock::new(|| re(r"^[a-z0-9]+(-[a-z0-9]+)*$"));
-static BIN: LazyLock<Regex> = LazyLock::new(|| re(r"^[A-Za-z0-9][A-Za-z0-9._-]*$"));
-static PATH_COMPONENT: LazyLock<Regex> = LazyLock::new(|| re(r"^[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*$"));
-static HOST: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"^(([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(\.([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*|\[[a-fA-F0-9:]+\])(:[0-9]+)?$",
-    )
-});
-static TAG: LazyLock<Regex> = LazyLock::new(|| re(r"^[\w][\w.-]{0,127}$"));
-static DIGEST: LazyLock<Regex> = LazyLock::new(|| re(r"^[a-z0-9]+([+._-][a-z0-9]+)*:[a-fA-F0-9]{32,}$"));
-static ENV_NAME: LazyLock<Regex> = LazyLock::new(|| re(r"^[A-Za-z_][A-Za-z0-9_]*$"));
-static USER: LazyLock<Regex> = LazyLock::new(|| re(r"^[a-z_][a-z0-9_-]{0,31}$"));
-static PACKAGE: LazyLock<Regex> = LazyLock::new(|| re(r"^[a-z0-9][a-z0-9+.-]*(=[A-Za-z0-9.+~:_-]+)?$"));
-static SIGNAL: LazyLock<Regex> = LazyLock::new(|| re(r"^(SIG[A-Z][A-Z0-9]{1,9}(\+[0-9]{1,2})?|[0-9]{1,2})$"));
-static DURATION: LazyLock<Regex> = LazyLock::new(|| re(r"^([0-9]+(\.[0-9]+)?(ns|us|ms|s|m|h))+$"));
-static REL_PATH: LazyLock<Regex> = LazyLock::new(|| re(r"^\.(/[A-Za-z0-9._-]+)*$"));
-static ABS_PATH: LazyLock<Regex> = LazyLock::new(|| re(r"^(/[A-Za-z0-9._-]+)+$"));
-static CARGO_NAME: LazyLock<Regex> = LazyLock::new(|| re(r"^[A-Za-z0-9_][A-Za-z0-9_-]*$"));
-static FEATURE: LazyLock<Regex> =
-    LazyLock::new(|| re(r"^[A-Za-z0-9_][A-Za-z0-9_+.-]*(/[A-Za-z0-9_][A-Za-z0-9_+.-]*)?$"));
-static GO_TAG: LazyLock<Regex> = LazyLock::new(|| re(r"^[A-Za-z0-9_.]+$"));
-static GO_PKG: LazyLock<Regex> = LazyLock::new(|| re(r"^[A-Za-z0-9_.~/][A-Za-z0-9_.~/-]*$"));
-static LDFLAG: LazyLock<Regex> = LazyLock::new(|| re(r"^[A-Za-z0-9_./=:,+@%-]+$"));
-static BRANCH: LazyLock<Regex> = LazyLock::new(|| re(r"^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$"));
-static REF_PATTERN: LazyLock<Regex> = LazyLock::new(|| re(r"^[A-Za-z0-9_.*+/-]+$"));
-static SECRET: LazyLock<Regex> = LazyLock::new(|| re(r"^[A-Z_][A-Z0-9_]*$"));
-static VERSION: LazyLock<Regex> = LazyLock::new(|| re(r"^[0-9]+(\.[0-9]+){0,2}$"));
-static URL: LazyLock<Regex> = LazyLock::new(|| re(r"^https://[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~%/-]*)?$"));
-static SPDX: LazyLock<Regex> = LazyLock::new(|| re(r"^[A-Za-z0-9.+-]+( (AND|OR|WITH) [A-Za-z0-9.+-]+)*$"));
+// Each `*_PATTERN` is the one text of its grammar: the check below compiles it, and the JSON schema carries it as
+// the key's `pattern`, which editors run as an ECMA-262 regex. So every pattern is written in the syntax both
+// engines read alike: anchored with `^...$` (never `\A`/`\z`), ASCII classes spelled out (Rust's `\w` and `\d`
+// are Unicode, ECMA's are ASCII), no flags, no class set operations. `tests/schema.rs` runs each in both.
+
+/// Project and app names: lowercase words joined by single dashes.
+pub const NAME_PATTERN: &str = r"^[a-z0-9]+(-[a-z0-9]+)*$";
+/// The longest name: a DNS label's limit, since compose services are reached by name.
+pub const NAME_MAX: usize = 63;
+static NAME: LazyLock<Regex> = LazyLock::new(|| re(NAME_PATTERN));
+
+/// Binary and workflow file names.
+pub const BINARY_PATTERN: &str = r"^[A-Za-z0-9][A-Za-z0-9._-]*$";
+/// The longest binary or workflow file name.
+pub const BINARY_MAX: usize = 64;
+static BIN: LazyLock<Regex> = LazyLock::new(|| re(BINARY_PATTERN));
+
+/// One `/`-separated part of a repository path (distribution/reference `path-component`).
+macro_rules! path_component {
+    () => {
+        r"[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*"
+    };
+}
+pub const PATH_COMPONENT_PATTERN: &str = concat!("^", path_component!(), "$");
+/// A whole repository path: components joined by `/`.
+pub const REPOSITORY_PATH_PATTERN: &str = concat!("^", path_component!(), "(/", path_component!(), ")*$");
+/// The longest repository path.
+pub const REPOSITORY_PATH_MAX: usize = 255;
+static PATH_COMPONENT: LazyLock<Regex> = LazyLock::new(|| re(PATH_COMPONENT_PATTERN));
+
+/// A registry host: domain name or bracketed IPv6 address, optional port (distribution/reference `domain`).
+pub const REGISTRY_HOST_PATTERN: &str = r"^(([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(\.([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*|\[[a-fA-F0-9:]+\])(:[0-9]+)?$";
+static HOST: LazyLock<Regex> = LazyLock::new(|| re(REGISTRY_HOST_PATTERN));
+
+/// An image tag (distribution/reference `tag`, `[\w][\w.-]{0,127}` with `\w` meaning ASCII as in Go).
+pub const TAG_PATTERN: &str = r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$";
+static TAG: LazyLock<Regex> = LazyLock::new(|| re(TAG_PATTERN));
+
+/// A content digest: `algorithm:hex`.
+pub const DIGEST_PATTERN: &str = r"^[a-z0-9]+([+._-][a-z0-9]+)*:[a-fA-F0-9]{32,}$";
+static DIGEST: LazyLock<Regex> = LazyLock::new(|| re(DIGEST_PATTERN));
+
+/// An environment variable (and build argument) name, POSIX.
+pub const ENV_NAME_PATTERN: &str = r"^[A-Za-z_][A-Za-z0-9_]*$";
+static ENV_NAME: LazyLock<Regex> = LazyLock::new(|| re(ENV_NAME_PATTERN));
+
+/// A user name (POSIX portable, as `useradd` takes it).
+pub const USER_PATTERN: &str = r"^[a-z_][a-z0-9_-]{0,31}$";
+static USER: LazyLock<Regex> = LazyLock::new(|| re(USER_PATTERN));
+
+/// A Debian or Alpine package name, optionally `=version`.
+pub const PACKAGE_PATTERN: &str = r"^[a-z0-9][a-z0-9+.-]*(=[A-Za-z0-9.+~:_-]+)?$";
+static PACKAGE: LazyLock<Regex> = LazyLock::new(|| re(PACKAGE_PATTERN));
+
+/// A `STOPSIGNAL` value: a signal name or number.
+pub const SIGNAL_PATTERN: &str = r"^(SIG[A-Z][A-Z0-9]{1,9}(\+[0-9]{1,2})?|[0-9]{1,2})$";
+static SIGNAL: LazyLock<Regex> = LazyLock::new(|| re(SIGNAL_PATTERN));
+
+/// A Docker duration: numbers with units.
+pub const DURATION_PATTERN: &str = r"^([0-9]+(\.[0-9]+)?(ns|us|ms|s|m|h))+$";
+static DURATION: LazyLock<Regex> = LazyLock::new(|| re(DURATION_PATTERN));
+
+/// A path inside the project: `.` or `./...`.
+pub const RELATIVE_PATH_PATTERN: &str = r"^\.(/[A-Za-z0-9._-]+)*$";
+static REL_PATH: LazyLock<Regex> = LazyLock::new(|| re(RELATIVE_PATH_PATTERN));
+
+/// An absolute path inside the container.
+pub const CONTAINER_PATH_PATTERN: &str = r"^(/[A-Za-z0-9._-]+)+$";
+static ABS_PATH: LazyLock<Regex> = LazyLock::new(|| re(CONTAINER_PATH_PATTERN));
+
+/// A Cargo package or profile name.
+pub const CARGO_NAME_PATTERN: &str = r"^[A-Za-z0-9_][A-Za-z0-9_-]*$";
+static CARGO_NAME: LazyLock<Regex> = LazyLock::new(|| re(CARGO_NAME_PATTERN));
+
+/// A Cargo feature, or `dependency/feature`.
+pub const CARGO_FEATURE_PATTERN: &str = r"^[A-Za-z0-9_][A-Za-z0-9_+.-]*(/[A-Za-z0-9_][A-Za-z0-9_+.-]*)?$";
+static FEATURE: LazyLock<Regex> = LazyLock::new(|| re(CARGO_FEATURE_PATTERN));
+
+/// A Go build tag.
+pub const GO_TAG_PATTERN: &str = r"^[A-Za-z0-9_.]+$";
+static GO_TAG: LazyLock<Regex> = LazyLock::new(|| re(GO_TAG_PATTERN));
+
+/// A Go package path.
+pub const GO_PACKAGE_PATTERN: &str = r"^[A-Za-z0-9_.~/][A-Za-z0-9_.~/-]*$";
+static GO_PKG: LazyLock<Regex> = LazyLock::new(|| re(GO_PACKAGE_PATTERN));
+
+/// One `-ldflags` word.
+pub const LDFLAG_PATTERN: &str = r"^[A-Za-z0-9_./=:,+@%-]+$";
+static LDFLAG: LazyLock<Regex> = LazyLock::new(|| re(LDFLAG_PATTERN));
+
+/// A git branch name (the characters; the `..`, `.lock` and leading `-` rules are code).
+pub const BRANCH_PATTERN: &str = r"^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$";
+static BRANCH: LazyLock<Regex> = LazyLock::new(|| re(BRANCH_PATTERN));
+
+/// A GitHub Actions tag filter pattern (`v*`).
+pub const REF_PATTERN_PATTERN: &str = r"^[A-Za-z0-9_.*+/-]+$";
+static REF_PATTERN: LazyLock<Regex> = LazyLock::new(|| re(REF_PATTERN_PATTERN));
+
+/// A GitHub Actions secret name (the characters; the `GITHUB_` rule is code).
+pub const SECRET_PATTERN: &str = r"^[A-Z_][A-Z0-9_]*$";
+static SECRET: LazyLock<Regex> = LazyLock::new(|| re(SECRET_PATTERN));
+
+/// A version: one to three dot-separated numbers.
+pub const VERSION_PATTERN: &str = r"^[0-9]+(\.[0-9]+){0,2}$";
+static VERSION: LazyLock<Regex> = LazyLock::new(|| re(VERSION_PATTERN));
+
+/// An `https://` source URL without query or fragment.
+pub const HTTPS_URL_PATTERN: &str = r"^https://[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~%/-]*)?$";
+static URL: LazyLock<Regex> = LazyLock::new(|| re(HTTPS_URL_PATTERN));
+
+/// An SPDX license expression, flat (`MIT OR Apache-2.0`).
+pub const SPDX_PATTERN: &str = r"^[A-Za-z0-9.+-]+( (AND|OR|WITH) [A-Za-z0-9.+-]+)*$";
+static SPDX: LazyLock<Regex> = LazyLock::new(|| re(SPDX_PATTERN));
+
+/// The `GOAMD64` microarchitecture levels Go knows.
+pub const GOAMD64_LEVELS: &[&str] = &["v1", "v2", "v3", "v4"];
 
 /// The result of a grammar check: the grammar's wording on failure.
 pub type Check = Result<(), String>;
@@ -51,23 +138,23 @@ fn matches(re: &Regex, value: &str, wording: &str) -> Check {
 
 /// Project and app names: they become make targets, compose services, stage names and env var prefixes.
 pub fn name(v: &str) -> Check {
-    if v.len() > 63 {
-        return Err("a name has at most 63 characters".into());
+    if v.len() > NAME_MAX {
+        return Err(format!("a name has at most {NAME_MAX} characters"));
     }
     matches(&NAME, v, "a name is lowercase letters and digits, in words joined by single `-` (like `my-app`)")
 }
 
 pub fn binary(v: &str) -> Check {
-    if v.len() > 64 {
-        return Err("a binary name has at most 64 characters".into());
+    if v.len() > BINARY_MAX {
+        return Err(format!("a binary name has at most {BINARY_MAX} characters"));
     }
     matches(&BIN, v, "a binary name is letters, digits, `.`, `_` and `-`, starting with a letter or digit")
 }
 
 /// An image repository path under a registry: `team/app`.
 pub fn repository_path(v: &str) -> Check {
-    if v.len() > 255 {
-        return Err("a repository path has at most 255 characters".into());
+    if v.len() > REPOSITORY_PATH_MAX {
+        return Err(format!("a repository path has at most {REPOSITORY_PATH_MAX} characters"));
     }
     for component in v.split('/') {
         if !PATH_COMPONENT.is_match(component) {
@@ -148,7 +235,7 @@ pub fn package(v: &str) -> Check {
 
 /// A `GOAMD64` microarchitecture level.
 pub fn goamd64(v: &str) -> Check {
-    if ["v1", "v2", "v3", "v4"].contains(&v) { Ok(()) } else { Err("use one of `v1`, `v2`, `v3`, `v4`".into()) }
+    if GOAMD64_LEVELS.contains(&v) { Ok(()) } else { Err("use one of `v1`, `v2`, `v3`, `v4`".into()) }
 }
 
 /// A `STOPSIGNAL` value: a signal name (`SIGINT`, `SIGRTMIN+3`) or number (`2`).
@@ -199,8 +286,8 @@ pub fn cargo_profile(v: &str) -> Check {
 
 /// A workflow file name under `.github/workflows/`, without `.yml`.
 pub fn workflow_name(v: &str) -> Check {
-    if v.len() > 64 {
-        return Err("a workflow name has at most 64 characters".into());
+    if v.len() > BINARY_MAX {
+        return Err(format!("a workflow name has at most {BINARY_MAX} characters"));
     }
     matches(&BIN, v, "a workflow file name is letters, digits, `.`, `_` and `-`, starting with a letter or digit")
 }
@@ -369,6 +456,15 @@ mod tests {
         assert!(branch("release/v1").is_ok() && branch("a..b").is_err() && branch("-x").is_err());
         assert!(tag("v1.2.3").is_ok() && tag(".x").is_err());
         assert!(https_url("https://github.com/example/x").is_ok() && https_url("http://x").is_err());
+    }
+
+    /// The schema's pattern for a whole repository path means what the per-component check means.
+    #[test]
+    fn repository_path_pattern_is_the_component_check() {
+        let whole = re(REPOSITORY_PATH_PATTERN);
+        for v in ["team/app", "a", "a.b/c__d/e---f", "A/b", "a//b", "/a", "a/", "a_/b", "a__b", "a___b", "a-", "-a"] {
+            assert_eq!(whole.is_match(v), repository_path(v).is_ok(), "{v}");
+        }
     }
 
     /// Values that become command-line arguments (`cargo build -p NAME`, `go build PKG`) cannot be options.

@@ -295,8 +295,7 @@ pub fn parse(input: &str) -> Result<Parsed, PlatformError> {
         return Err(PlatformError::UnknownArch { suggestion: suggest_arch(arch), arch: arch.to_string() });
     }
     let info = match variant.as_deref() {
-        // arm64's only variant is v8, which containerd drops.
-        Some("v8") if arch == "arm64" => candidates[0],
+        Some(ARM64_VARIANT) if arch == "arm64" => candidates[0],
         // 32-bit ARM without a variant means v7, as containerd and Docker assume.
         None if arch == "arm" => candidates.iter().find(|p| p.variant == "v7").copied().unwrap_or(candidates[0]),
         None => candidates[0],
@@ -325,20 +324,64 @@ fn is_known_os(s: &str) -> bool {
     )
 }
 
-/// containerd's `normalizeArch`, plus the `uname -m` spellings users paste; returns the arch and any variant
-/// the alias implies.
+/// The architecture spellings [`parse`] accepts besides the table's own `arch` names: containerd's `normalizeArch`
+/// plus the `uname -m` spellings users paste, each with the arch it means and the variant it implies.
+pub const ARCH_ALIASES: &[(&str, &str, Option<&str>)] = &[
+    ("x86_64", "amd64", None),
+    ("x86-64", "amd64", None),
+    ("aarch64", "arm64", None),
+    ("armhf", "arm", Some("v7")),
+    ("armv7", "arm", Some("v7")),
+    ("armv7l", "arm", Some("v7")),
+    ("armel", "arm", Some("v6")),
+    ("armv6", "arm", Some("v6")),
+    ("armv6l", "arm", Some("v6")),
+    ("armv5", "arm", Some("v5")),
+    ("armv5l", "arm", Some("v5")),
+    ("armv5tel", "arm", Some("v5")),
+    ("i386", "386", None),
+    ("i686", "386", None),
+    ("x86", "386", None),
+    ("ppc64el", "ppc64le", None),
+    ("riscv", "riscv64", None),
+];
+
+/// arm64's only variant, which containerd drops: `linux/arm64/v8` is `linux/arm64`.
+const ARM64_VARIANT: &str = "v8";
+
+/// Returns the arch and any variant an alias implies.
 fn normalise_arch(arch: &str) -> (&str, Option<&'static str>) {
-    match arch {
-        "x86_64" | "x86-64" | "amd64" => ("amd64", None),
-        "aarch64" | "arm64" => ("arm64", None),
-        "armhf" | "armv7" | "armv7l" => ("arm", Some("v7")),
-        "armel" | "armv6" | "armv6l" => ("arm", Some("v6")),
-        "armv5" | "armv5l" | "armv5tel" => ("arm", Some("v5")),
-        "i386" | "i686" | "x86" | "386" => ("386", None),
-        "ppc64el" => ("ppc64le", None),
-        "riscv" => ("riscv64", None),
-        other => (other, None),
+    ARCH_ALIASES
+        .iter()
+        .find(|(alias, _, _)| *alias == arch)
+        .map_or((arch, None), |(_, arch, variant)| (*arch, *variant))
+}
+
+/// The spellings of each platform that [`parse`] accepts and normalises (with a note) to its canonical form, in
+/// lowercase, generated from [`PLATFORMS`] and [`ARCH_ALIASES`]: each arch spelling alone and after `linux/`, the
+/// variant without the OS (`arm/v6`), and arm64 with its `v8`. Not every accepted string (any case, surrounding
+/// spaces and odd combinations such as `armhf/v6` parse too), but every one users write.
+pub fn aliases() -> Vec<(String, &'static PlatformInfo)> {
+    let mut out: Vec<(String, &'static PlatformInfo)> = Vec::new();
+    for p in PLATFORMS {
+        // Without a variant, `arm` means v7 (see `parse`).
+        let bare_arch = p.variant.is_empty() || (p.arch == "arm" && p.variant == "v7");
+        let spellings = bare_arch.then_some(p.arch).into_iter().chain(
+            ARCH_ALIASES
+                .iter()
+                .filter(|(_, arch, variant)| *arch == p.arch && variant.unwrap_or_default() == p.variant)
+                .map(|(alias, _, _)| *alias),
+        );
+        let mut forms: Vec<String> = spellings.flat_map(|s| [s.to_string(), format!("linux/{s}")]).collect();
+        if !p.variant.is_empty() {
+            forms.push(format!("{}/{}", p.arch, p.variant));
+        }
+        if p.arch == "arm64" {
+            forms.extend([format!("arm64/{ARM64_VARIANT}"), format!("linux/arm64/{ARM64_VARIANT}")]);
+        }
+        out.extend(forms.into_iter().filter(|f| f != p.oci).map(|f| (f, p)));
     }
+    out
 }
 
 fn suggest_arch(arch: &str) -> Option<&'static str> {
@@ -396,6 +439,19 @@ mod tests {
         assert_eq!(oci("i386"), "linux/386");
         assert_eq!(oci("linux/ppc64el"), "linux/ppc64le");
         assert_eq!(parse("aarch64").unwrap().normalised_from.as_deref(), Some("aarch64"));
+    }
+
+    #[test]
+    fn every_alias_parses_to_its_platform_with_a_note() {
+        let aliases = aliases();
+        for (alias, p) in &aliases {
+            let parsed = parse(alias).unwrap_or_else(|e| panic!("{alias}: {e}"));
+            assert_eq!(parsed.info, *p, "{alias}");
+            assert_eq!(parsed.normalised_from.as_deref(), Some(alias.as_str()));
+        }
+        for alias in ["aarch64", "linux/x86_64", "armhf", "linux/arm", "arm/v6", "linux/arm64/v8", "i686", "riscv"] {
+            assert!(aliases.iter().any(|(a, _)| a == alias), "{alias} is not listed");
+        }
     }
 
     #[test]

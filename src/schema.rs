@@ -1,14 +1,18 @@
 //! The JSON schema of `multiarch.toml`, generated from the config types, and a walk over it.
 //!
-//! The schema is the one description of every key: its type, its description (the config types' doc comments)
-//! and its default (`config::defaults`). Suggestions, the scaffold `mkmulti init` writes and the README's key
-//! table are read from it here.
+//! The schema is the one description of every key: its type, its description (the config types' doc comments),
+//! its default (`config::defaults`), its grammar's pattern (`grammar`) and, for platforms, the values editors
+//! complete (`platform`). The scaffold `mkmulti init` writes and the README's key table are read from it here;
+//! suggestions read the config types' own schema (`config::schema`), the same but for the platform list.
 
 use std::sync::LazyLock;
 
-use serde_json::Value;
+use schemars::{JsonSchema, Schema, json_schema};
+use serde_json::{Value, json};
 
-use crate::config::{RawConfig, defaults};
+use crate::config::schema::value_docs;
+use crate::config::{self, defaults};
+use crate::platform::{self, PLATFORMS};
 
 /// The schema as pretty-printed JSON with a trailing newline, exactly as checked in under `schema/`.
 pub fn json() -> String {
@@ -17,29 +21,51 @@ pub fn json() -> String {
     text
 }
 
-static SCHEMA: LazyLock<Value> =
-    LazyLock::new(|| serde_json::to_value(schemars::schema_for!(RawConfig)).expect("the config schema serialises"));
+static SCHEMA: LazyLock<Value> = LazyLock::new(|| {
+    let mut schema = config::schema::raw().clone();
+    schema["$defs"]["Platform"] = serde_json::to_value(platform_schema()).expect("schemas serialise");
+    schema
+});
 
 /// The schema as a JSON value.
 pub fn value() -> &'static Value {
     &SCHEMA
 }
 
+/// One platform: a canonical platform of [`PLATFORMS`] or one of its [`platform::aliases`], as two `enum`s an
+/// editor completes, the canonical names first (taplo and tombi complete `enum` values, not `examples`). Other
+/// spellings `platform::parse` takes (another case, surrounding spaces) are flagged by the editor only.
+fn platform_schema() -> Schema {
+    let canonical_docs = PLATFORMS
+        .iter()
+        .map(|p| {
+            let goarm = p.goarm.map(|v| format!(" GOARM={v}")).unwrap_or_default();
+            let debian = p.debian_arch.map(|d| format!(", Debian `{d}`")).unwrap_or_default();
+            format!("Go `GOARCH={}{goarm}`, Rust `{}`{debian}", p.goarch, p.rust_gnu)
+        })
+        .collect();
+    let mut canonical = json_schema!({
+        "type": "string",
+        "description": "A platform in its canonical OCI form, `os/arch[/variant]`.",
+        "enum": PLATFORMS.iter().map(|p| p.oci).collect::<Vec<_>>(),
+    });
+    value_docs(&mut canonical, canonical_docs);
+    let aliases = platform::aliases();
+    let mut alias = json_schema!({
+        "type": "string",
+        "description": "Another spelling of a platform: mkmulti normalises it to the canonical form, with a note.",
+        "enum": aliases.iter().map(|(a, _)| a.as_str()).collect::<Vec<_>>(),
+    });
+    value_docs(&mut alias, aliases.iter().map(|(_, p)| format!("normalised to `{}`", p.oci)).collect());
+    let mut schema = config::schema::Platform::json_schema(&mut schemars::SchemaGenerator::default());
+    schema.insert("anyOf".into(), json!([canonical, alias]));
+    schema
+}
+
 /// Follows `$ref`, `anyOf` with `null` (an `Option`) and `items` (an array of tables) to the schema node that
 /// describes the value.
 pub fn resolve(node: &'static Value) -> &'static Value {
-    if let Some(name) = node.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/$defs/")) {
-        return resolve(&SCHEMA["$defs"][name]);
-    }
-    if let Some(options) = node.get("anyOf").and_then(Value::as_array) {
-        if let Some(some) = options.iter().find(|o| o.get("type").and_then(Value::as_str) != Some("null")) {
-            return resolve(some);
-        }
-    }
-    match node.get("items") {
-        Some(items) if items.get("$ref").is_some() => resolve(items),
-        _ => node,
-    }
+    config::schema::resolve_in(&SCHEMA, node)
 }
 
 /// One key of the config.

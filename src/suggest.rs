@@ -1,13 +1,13 @@
 //! "Did you mean ...?" suggestions from a known set of words: keys, values and their tables.
 //!
-//! The known keys and values come from the JSON schema of the config types, so they cannot drift from what
-//! serde accepts.
+//! The known keys and values come from the JSON schema of the config types (`config::schema`), so they cannot
+//! drift from what serde accepts.
 
 use std::sync::LazyLock;
 
 use serde_json::Value;
 
-use crate::schema::resolve;
+use crate::config::schema::{raw, resolve_in};
 
 /// The known word closest to `input`, if it is close enough to be a plausible typo. A word that differs only in
 /// case (`Go` for `go`) is the closest of all.
@@ -35,20 +35,21 @@ struct Table {
 
 static TABLES: LazyLock<Vec<Table>> = LazyLock::new(|| {
     let mut out = Vec::new();
-    collect(crate::schema::value(), String::new(), &mut out);
+    collect(raw(), String::new(), &mut out);
     out
 });
 
 fn collect(node: &'static Value, path: String, out: &mut Vec<Table>) {
+    let resolve = |node| resolve_in(raw(), node);
     let node = resolve(node);
     let Some(properties) = node.get("properties").and_then(Value::as_object) else { return };
     let mut table = Table { path: path.clone(), keys: Vec::new(), values: Vec::new(), integer_arrays: Vec::new() };
     for (key, property) in properties {
         table.keys.push(key.clone());
         let resolved = resolve(property);
-        if let Some(options) = resolved.get("oneOf").and_then(Value::as_array) {
-            let consts = options.iter().filter_map(|o| o.get("const").and_then(Value::as_str));
-            table.values.push((key.clone(), consts.map(str::to_string).collect()));
+        // A closed set of strings is an `enum` (`config::schema::closed_set`).
+        if let Some(values) = resolved.get("enum").and_then(Value::as_array) {
+            table.values.push((key.clone(), values.iter().filter_map(Value::as_str).map(str::to_string).collect()));
         }
         if resolved.pointer("/items/type").and_then(Value::as_str) == Some("integer") {
             table.integer_arrays.push(key.clone());
@@ -176,6 +177,8 @@ mod tests {
         assert_eq!(values_of("app", "language"), ["go", "rust"]);
         assert_eq!(values_of("app.rust", "libc"), ["gnu", "musl"]);
         assert_eq!(values_of("ci", "strategy"), ["single", "native"]);
+        assert_eq!(values_of("app.compose", "restart"), ["no", "always", "on-failure", "unless-stopped"]);
+        assert!(values_of("project", "platforms").is_empty(), "a list, not one of a set");
         assert!(holds_integers("app", "ports"));
         assert!(!holds_integers("app", "args"));
     }

@@ -5,13 +5,21 @@
 //! worked out by `plan`. Keys are kebab-case everywhere; unknown keys are errors.
 
 pub mod defaults;
+pub mod schema;
 mod values;
 
 use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::grammar;
+
 pub use values::{CiStrategy, Language, PinActions, RestartPolicy, Runtime, RustCache, RustLibc};
+
+/// A builder image pinned by digest, as the schema shows it: the digest is a placeholder, to be replaced with the
+/// image's own (`docker buildx imagetools inspect golang:1.25-bookworm`).
+const BUILDER_IMAGE_PINNED: &str =
+    "golang:1.25-bookworm@sha256:0000000000000000000000000000000000000000000000000000000000000000";
 
 /// A `multiarch.toml`: what to build, for which platforms, and where to publish it.
 ///
@@ -23,7 +31,7 @@ pub use values::{CiStrategy, Language, PinActions, RestartPolicy, Runtime, RustC
 pub struct RawConfig {
     /// The mkmulti version this file was written for, `MAJOR.MINOR`. mkmulti refuses a file written for a
     /// newer version than itself.
-    #[schemars(example = "0.1")]
+    #[schemars(example = "0.1", regex(pattern = grammar::VERSION_PATTERN))]
     pub mkmulti_version: Option<String>,
 
     /// The project as a whole.
@@ -56,6 +64,7 @@ pub struct RawConfig {
 pub struct RawProject {
     /// Project name: lowercase letters, digits and `-`. Names the buildx builder, the compose project and the
     /// workflow. Example: `"pixelzx"`.
+    #[schemars(regex(pattern = grammar::NAME_PATTERN), length(max = grammar::NAME_MAX))]
     pub name: String,
 
     /// One-line description, used for the `org.opencontainers.image.description` label.
@@ -64,16 +73,17 @@ pub struct RawProject {
 
     /// URL of the source repository, used for the `org.opencontainers.image.source` label.
     /// Example: `"https://github.com/example/pixelzx"`.
-    #[schemars(example = &"https://github.com/example/pixelzx")]
+    #[schemars(example = &"https://github.com/example/pixelzx", regex(pattern = grammar::HTTPS_URL_PATTERN))]
     pub source: Option<String>,
 
     /// SPDX license expression, used for the `org.opencontainers.image.licenses` label. Example: `"MIT"`.
-    #[schemars(example = &"MIT")]
+    #[schemars(example = &"MIT", regex(pattern = grammar::SPDX_PATTERN))]
     pub license: Option<String>,
 
     /// Target platforms for every app, as `os/arch[/variant]`. Aliases such as `aarch64`, `x86_64` or `armhf`
     /// are accepted and normalised. An app can override this list.
     #[serde(default = "defaults::platforms")]
+    #[schemars(with = "Vec<schema::Platform>")]
     pub platforms: Vec<String>,
 }
 
@@ -83,11 +93,14 @@ pub struct RawProject {
 pub struct RawRegistry {
     /// Registry host, with a port if needed. Examples: `"docker.io"`, `"ghcr.io"`, `"registry.example.com:5000"`.
     #[serde(default = "defaults::registry_host")]
+    #[schemars(example = &"ghcr.io", example = &"registry.example.com:5000")]
+    #[schemars(regex(pattern = grammar::REGISTRY_HOST_PATTERN))]
     pub host: String,
 
     /// Path under the host, usually a user or organisation: `"yuchanshin"`, `"my-org/team"`. Leave it out for
     /// a registry that takes images at its root.
     #[schemars(example = &"your-user-or-org")]
+    #[schemars(regex(pattern = grammar::REPOSITORY_PATH_PATTERN), length(max = grammar::REPOSITORY_PATH_MAX))]
     pub namespace: Option<String>,
 }
 
@@ -126,27 +139,32 @@ impl Default for RawTags {
 pub struct RawApp {
     /// App name: lowercase letters, digits and `-`. Names the image (unless `image` is set), the compose
     /// service and the make targets.
+    #[schemars(regex(pattern = grammar::NAME_PATTERN), length(max = grammar::NAME_MAX))]
     pub name: String,
 
     /// `"go"` or `"rust"`.
     pub language: Language,
 
     /// Go: the main package to build, relative to the module root. Default `"."`. Example: `"./cmd/pixelzx"`.
-    #[schemars(extend("default" = defaults::GO_MAIN))]
+    #[schemars(extend("default" = defaults::GO_MAIN), example = &"./cmd/app")]
+    #[schemars(regex(pattern = grammar::RELATIVE_PATH_PATTERN))]
     pub main: Option<String>,
 
     /// Rust: the Cargo package that holds the binary (`cargo build -p`), for workspaces. Default: none, the
     /// root package.
-    #[schemars(example = &"backend")]
+    #[schemars(example = &"backend", regex(pattern = grammar::CARGO_NAME_PATTERN))]
     pub package: Option<String>,
 
     /// Name of the binary to build and run. Default: the app name.
+    #[schemars(regex(pattern = grammar::BINARY_PATTERN), length(max = grammar::BINARY_MAX))]
     pub bin: Option<String>,
 
     /// Image repository name under `registry.namespace`. Default: the app name.
+    #[schemars(regex(pattern = grammar::REPOSITORY_PATH_PATTERN), length(max = grammar::REPOSITORY_PATH_MAX))]
     pub image: Option<String>,
 
     /// Target platforms for this app. Default: `project.platforms`.
+    #[schemars(with = "Option<Vec<schema::Platform>>")]
     pub platforms: Option<Vec<String>>,
 
     /// Runtime base image family. Default: `"distroless"`.
@@ -156,12 +174,14 @@ pub struct RawApp {
     /// Use this exact runtime image reference instead of the family's default (it must still be of the family
     /// named by `runtime`). Pin it by digest for reproducible builds:
     /// `"alpine:3.22@sha256:..."`.
+    #[schemars(example = &"gcr.io/distroless/static-debian12:nonroot", example = &"alpine:3.22")]
     pub runtime_image: Option<String>,
 
     /// Use this exact builder image reference instead of the default (`golang:<go.version>-bookworm`,
     /// `rust:<rust.version>-bookworm`). It only has to exist for the build machine's platform, and must be
     /// Debian-based (cross toolchains, CA certificates and time zone data come from its `apt`). Pin it by
     /// digest for reproducible builds: `"golang:1.25-bookworm@sha256:..."`.
+    #[schemars(example = &"golang:1.25-bookworm", example = &BUILDER_IMAGE_PINNED)]
     pub builder_image: Option<String>,
 
     /// Check that `builder-image` is the language's official image (`golang`, `rust`, under any registry path)
@@ -171,7 +191,7 @@ pub struct RawApp {
     pub builder_image_check: bool,
 
     /// Name of the non-root user the app runs as. Default: `"app"`.
-    #[schemars(extend("default" = defaults::USER))]
+    #[schemars(extend("default" = defaults::USER), regex(pattern = grammar::USER_PATTERN))]
     pub user: Option<String>,
 
     /// Numeric user id (and group id) of that user; never 0. Default: `10001`.
@@ -180,19 +200,24 @@ pub struct RawApp {
 
     /// TCP ports the app listens on (`EXPOSE`, compose `ports`).
     #[serde(default)]
+    #[schemars(example = &[8080])]
     pub ports: Vec<u16>,
 
     /// Environment variables set in the image.
     #[serde(default)]
+    #[schemars(extend("propertyNames" = { "pattern": grammar::ENV_NAME_PATTERN }))]
+    #[schemars(example = &[("RUST_LOG", "info")].into_iter().collect::<IndexMap<_, _>>())]
     pub env: IndexMap<String, String>,
 
     /// Absolute paths in the container that hold data; each becomes a `VOLUME` owned by the app's user and a
     /// named volume in `compose.yaml`.
     #[serde(default)]
+    #[schemars(example = &["/home/app/data"], inner(regex(pattern = grammar::CONTAINER_PATH_PATTERN)))]
     pub volumes: Vec<String>,
 
     /// Arguments the image passes to the binary by default (`CMD`).
     #[serde(default)]
+    #[schemars(example = &["serve", "--port", "8080"])]
     pub args: Vec<String>,
 
     /// Health check run inside the container.
@@ -215,16 +240,19 @@ pub struct RawApp {
 
     /// The signal `docker stop` sends (`STOPSIGNAL`), when the app shuts down cleanly on another than
     /// `SIGTERM`. Example: `"SIGINT"`.
-    #[schemars(extend("default" = defaults::STOP_SIGNAL))]
+    #[schemars(extend("default" = defaults::STOP_SIGNAL), example = &"SIGINT")]
+    #[schemars(regex(pattern = grammar::SIGNAL_PATTERN))]
     pub stop_signal: Option<String>,
 
     /// Extra packages installed into the runtime image (`apk` on alpine, `apt-get` on debian-slim). Each one
     /// is a step that runs emulated for foreign platforms: prefer none.
     #[serde(default)]
+    #[schemars(inner(regex(pattern = grammar::PACKAGE_PATTERN)))]
     pub packages: Vec<String>,
 
     /// Build arguments passed to `docker build` (`--build-arg NAME=VALUE`) and declared in the build stage.
     #[serde(default)]
+    #[schemars(extend("propertyNames" = { "pattern": grammar::ENV_NAME_PATTERN }))]
     pub build_args: IndexMap<String, String>,
 
     /// Go build settings.
@@ -252,14 +280,17 @@ pub struct RawHealthcheck {
 
     /// Time between checks, as a Docker duration. Default `"30s"`.
     #[serde(default = "defaults::healthcheck_interval")]
+    #[schemars(example = &"1m", regex(pattern = grammar::DURATION_PATTERN))]
     pub interval: String,
 
     /// Time one check may take. Default `"5s"`.
     #[serde(default = "defaults::healthcheck_timeout")]
+    #[schemars(example = &"500ms", regex(pattern = grammar::DURATION_PATTERN))]
     pub timeout: String,
 
     /// Grace period after start during which failures do not count. Default `"10s"`.
     #[serde(default = "defaults::healthcheck_start_period")]
+    #[schemars(example = &"1m30s", regex(pattern = grammar::DURATION_PATTERN))]
     pub start_period: String,
 
     /// Consecutive failures that make the container unhealthy. Default `3`.
@@ -274,20 +305,23 @@ pub struct RawHealthcheck {
 pub struct RawGo {
     /// Go version of the builder image (`golang:<version>-bookworm`). Default: the version in `go.mod` as
     /// written by `mkmulti init`, else `"1.25"`.
-    #[schemars(extend("default" = defaults::GO_VERSION))]
+    #[schemars(extend("default" = defaults::GO_VERSION), regex(pattern = grammar::VERSION_PATTERN))]
     pub version: Option<String>,
 
     /// Extra `-ldflags` words, after `-s -w` and the version stamps. Example: `["-X", "main.edition=oss"]`.
     #[serde(default)]
+    #[schemars(example = &["-X", "main.edition=oss"], inner(regex(pattern = grammar::LDFLAG_PATTERN)))]
     pub ldflags: Vec<String>,
 
     /// Build tags (`go build -tags`).
     #[serde(default)]
+    #[schemars(example = &["netgo"], inner(regex(pattern = grammar::GO_TAG_PATTERN)))]
     pub tags: Vec<String>,
 
     /// Package path whose `version`, `commit` and `date` variables receive the build's stamps through
     /// `-ldflags -X`. Default: `"main"`.
-    #[schemars(extend("default" = defaults::GO_VERSION_PACKAGE))]
+    #[schemars(extend("default" = defaults::GO_VERSION_PACKAGE), regex(pattern = grammar::GO_PACKAGE_PATTERN))]
+    #[schemars(example = &"example.com/app/internal/version")]
     pub version_package: Option<String>,
 
     /// Build with cgo (`CGO_ENABLED=1`): installs the target's Debian cross gcc and libc on the build machine.
@@ -297,7 +331,7 @@ pub struct RawGo {
     pub cgo: bool,
 
     /// `GOAMD64` microarchitecture level for `linux/amd64`: `"v1"` (default, any x86-64) to `"v4"`.
-    #[schemars(extend("default" = defaults::GOAMD64))]
+    #[schemars(extend("default" = defaults::GOAMD64, "enum" = grammar::GOAMD64_LEVELS))]
     pub goamd64: Option<String>,
 }
 
@@ -318,11 +352,12 @@ impl RawGo {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RawRust {
     /// Rust version of the builder image (`rust:<version>-bookworm`). Default `"1"`.
-    #[schemars(extend("default" = defaults::RUST_VERSION))]
+    #[schemars(extend("default" = defaults::RUST_VERSION), regex(pattern = grammar::VERSION_PATTERN))]
     pub version: Option<String>,
 
     /// Cargo features to enable.
     #[serde(default)]
+    #[schemars(inner(regex(pattern = grammar::CARGO_FEATURE_PATTERN)))]
     pub features: Vec<String>,
 
     /// Build with `--no-default-features`.
@@ -330,7 +365,7 @@ pub struct RawRust {
     pub no_default_features: bool,
 
     /// Cargo profile. Default `"release"`.
-    #[schemars(extend("default" = defaults::RUST_PROFILE))]
+    #[schemars(extend("default" = defaults::RUST_PROFILE), regex(pattern = grammar::CARGO_NAME_PATTERN))]
     pub profile: Option<String>,
 
     /// The C library to link: `"gnu"` (glibc, dynamic; the default) or `"musl"` (static, runs on scratch and
@@ -367,6 +402,7 @@ pub struct RawCompose {
 
     /// Extra environment for the service only (not baked into the image).
     #[serde(default)]
+    #[schemars(extend("propertyNames" = { "pattern": grammar::ENV_NAME_PATTERN }))]
     pub environment: IndexMap<String, String>,
 }
 
@@ -375,12 +411,15 @@ pub struct RawCompose {
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RawCi {
     /// File name under `.github/workflows/`, without `.yml`. Default `"docker"`.
+    #[schemars(regex(pattern = grammar::BINARY_PATTERN), length(max = grammar::BINARY_MAX))]
     pub workflow: String,
 
     /// Branches whose pushes build and push images. Default `["main"]`; the first is the default branch.
+    #[schemars(inner(regex(pattern = grammar::BRANCH_PATTERN)))]
     pub branches: Vec<String>,
 
     /// Git tag pattern that marks a release. Default `"v*"`.
+    #[schemars(regex(pattern = grammar::REF_PATTERN_PATTERN))]
     pub tag_pattern: String,
 
     /// Build (never push) on pull requests. Default `true`.
@@ -391,10 +430,12 @@ pub struct RawCi {
 
     /// Name of the repository secret holding the registry user name. Default: `DOCKERHUB_USERNAME` for
     /// Docker Hub; the workflow's own actor for `ghcr.io`; `REGISTRY_USERNAME` elsewhere.
+    #[schemars(regex(pattern = grammar::SECRET_PATTERN))]
     pub username_secret: Option<String>,
 
     /// Name of the repository secret holding the registry password or token. Default: `DOCKERHUB_TOKEN` for
     /// Docker Hub; the workflow's `GITHUB_TOKEN` for `ghcr.io`; `REGISTRY_PASSWORD` elsewhere.
+    #[schemars(regex(pattern = grammar::SECRET_PATTERN))]
     pub password_secret: Option<String>,
 
     /// How the platforms are spread over runners. Default `"single"`.

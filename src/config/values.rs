@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 /// The language an app is written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(transform = super::schema::closed_set)]
 pub enum Language {
     /// A Go module; built with `CGO_ENABLED=0` for each target.
     Go,
@@ -42,6 +43,7 @@ impl Language {
 /// The runtime base image family.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(transform = super::schema::closed_set)]
 pub enum Runtime {
     /// An empty image: only the binary, CA certificates and a passwd entry are copied in. Static binaries only.
     Scratch,
@@ -61,6 +63,7 @@ pub enum Runtime {
 /// The C library a Rust binary links.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(transform = super::schema::closed_set)]
 pub enum RustLibc {
     /// glibc, linked dynamically, with Debian's cross gcc.
     Gnu,
@@ -71,6 +74,7 @@ pub enum RustLibc {
 /// Where compiled Rust dependencies are cached.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(transform = super::schema::closed_set)]
 pub enum RustCache {
     /// BuildKit cache mounts: local to the builder, nothing to install.
     Mounts,
@@ -81,16 +85,22 @@ pub enum RustCache {
 /// A compose restart policy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(transform = super::schema::closed_set)]
 pub enum RestartPolicy {
+    /// Never restart the container.
     No,
+    /// Always restart it; a container stopped by hand starts again when the Docker daemon restarts.
     Always,
+    /// Restart it when it exits with a non-zero status.
     OnFailure,
+    /// Always restart it, unless it was stopped by hand.
     UnlessStopped,
 }
 
 /// How the generated workflow spreads platforms over runners.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(transform = super::schema::closed_set)]
 pub enum CiStrategy {
     /// One job per app builds every platform on an x86-64 runner. mkmulti's Dockerfiles cross-compile, so this
     /// is fast unless an app installs runtime packages (then foreign platforms run those steps under QEMU).
@@ -104,6 +114,7 @@ pub enum CiStrategy {
 /// How the generated workflow pins the actions it uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(transform = super::schema::closed_set)]
 pub enum PinActions {
     /// By full commit SHA with the release in a comment (`@<sha> # v7.0.0`): a moved tag cannot change what
     /// runs with the workflow's registry credentials. mkmulti updates the pins when it is upgraded.
