@@ -104,17 +104,8 @@ pub struct CiPlan {
     pub binfmt_image: &'static str,
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct OutputPlan {
-    pub dockerfile: bool,
-    pub makefile: bool,
-    pub compose: bool,
-    pub scripts: bool,
-    pub workflow: bool,
-    pub dockerignore: bool,
-    pub bake: bool,
-    pub syntax_directive: bool,
-}
+/// Which outputs to write: the `[output]` switches, final as written (each has its default already).
+pub type OutputPlan = crate::config::RawOutput;
 
 /// One platform with everything each language needs to build for it.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]

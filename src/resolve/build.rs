@@ -9,8 +9,8 @@ use crate::config::defaults;
 use crate::config::{Language, RawApp, RawConfig, RestartPolicy, RustCache};
 use crate::images;
 use crate::plan::{
-    AppPlan, CiPlan, GoPlan, HealthcheckPlan, OutputPlan, Plan, PlatformPlan, ProjectPlan, RegistryPlan, RustPlan,
-    TagsPlan, ToolsPlan, X86_RUNNER,
+    AppPlan, CiPlan, GoPlan, HealthcheckPlan, Plan, PlatformPlan, ProjectPlan, RegistryPlan, RustPlan, TagsPlan,
+    ToolsPlan, X86_RUNNER,
 };
 use crate::platform;
 
@@ -39,16 +39,7 @@ pub fn plan(raw: &RawConfig, config_file: &str) -> Plan {
         registry,
         tags: TagsPlan { latest: t.latest, semver: t.semver, sha: t.sha, branch: t.branch },
         ci,
-        output: OutputPlan {
-            dockerfile: o.dockerfile,
-            makefile: o.makefile,
-            compose: o.compose,
-            scripts: o.scripts,
-            workflow: o.workflow,
-            dockerignore: o.dockerignore,
-            bake: o.bake,
-            syntax_directive: o.syntax_directive,
-        },
+        output: o.clone(),
         tools: ToolsPlan {
             cargo_zigbuild: images::CARGO_ZIGBUILD_VERSION,
             ziglang: images::ZIGLANG_VERSION,
