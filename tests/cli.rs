@@ -613,3 +613,17 @@ fn the_first_generate_prints_the_next_steps_for_the_config() {
     let again = mkmulti().current_dir(dir.path()).arg("generate").output().unwrap();
     assert!(!stdout(&again).contains("next:"), "a re-run stays quiet");
 }
+
+#[test]
+fn generate_refreshes_the_editor_copy_of_the_schema_that_init_wrote() {
+    let dir = copy_example("go-hello");
+    fs::create_dir_all(dir.path().join(".mkmulti")).unwrap();
+    fs::write(dir.path().join(".mkmulti/multiarch.schema.json"), "{}\n").unwrap();
+    let out = mkmulti().current_dir(dir.path()).arg("generate").output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(fs::read_to_string(dir.path().join(".mkmulti/multiarch.schema.json")).unwrap(), mkmulti::schema::json());
+    // No copy, none made: the schema is init's to write.
+    let other = copy_example("rust-hello");
+    mkmulti().current_dir(other.path()).arg("generate").output().unwrap();
+    assert!(!other.path().join(".mkmulti").exists());
+}

@@ -57,6 +57,9 @@ pub(super) fn cmd_generate(config: &Path, out: Option<PathBuf>, mode: Mode, forc
         },
     };
     let created = planned.iter().any(|p| p.change == Change::Create);
+    if mode == Mode::Write && code == exit::OK {
+        refresh_editor_schema(&out);
+    }
     match format {
         Format::Human => {
             let code = report_human(mode, &out, &planned, force, code);
@@ -204,4 +207,14 @@ fn next_steps(plan: &crate::plan::Plan) -> String {
         s.push_str(&format!("  CI: {} {login}\n", plan.ci.workflow_path));
     }
     s
+}
+
+/// The editor's copy of the schema that `init` wrote (`.mkmulti/multiarch.schema.json`), brought up to this
+/// mkmulti's schema when it exists, so completion follows an upgrade. Best effort: an editor aid, never a failure.
+fn refresh_editor_schema(out: &Path) {
+    let path = out.join(".mkmulti").join("multiarch.schema.json");
+    let fresh = crate::schema::json();
+    if std::fs::read_to_string(&path).is_ok_and(|current| current != fresh) {
+        let _ = std::fs::write(&path, fresh);
+    }
 }
