@@ -123,3 +123,52 @@ pub enum PinActions {
     /// zizmor's `unpinned-uses` audit that this is deliberate.
     Tag,
 }
+
+impl RestartPolicy {
+    /// The policy as compose and the config write it.
+    pub fn name(self) -> &'static str {
+        match self {
+            RestartPolicy::No => "no",
+            RestartPolicy::Always => "always",
+            RestartPolicy::OnFailure => "on-failure",
+            RestartPolicy::UnlessStopped => "unless-stopped",
+        }
+    }
+}
+
+impl Runtime {
+    /// The family as the config writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Runtime::Scratch => "scratch",
+            Runtime::Distroless => "distroless",
+            Runtime::DistrolessStatic => "distroless-static",
+            Runtime::DistrolessCc => "distroless-cc",
+            Runtime::Alpine => "alpine",
+            Runtime::DebianSlim => "debian-slim",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The names are the serde names: one spelling in the file, in messages and in compose.
+    #[test]
+    fn names_are_what_the_config_writes() {
+        for p in [RestartPolicy::No, RestartPolicy::Always, RestartPolicy::OnFailure, RestartPolicy::UnlessStopped] {
+            assert_eq!(serde_json::to_value(p).unwrap(), p.name());
+        }
+        for r in [
+            Runtime::Scratch,
+            Runtime::Distroless,
+            Runtime::DistrolessStatic,
+            Runtime::DistrolessCc,
+            Runtime::Alpine,
+            Runtime::DebianSlim,
+        ] {
+            assert_eq!(serde_json::to_value(r).unwrap(), r.name());
+        }
+    }
+}

@@ -172,12 +172,7 @@ fn derived(path: &str, app: Option<&RawApp>, project: &DetectedProject) -> Optio
         ("app.platforms", _) => Some(toml_list(defaults::PLATFORMS)),
         ("app.runtime-image", Some(raw)) => derive::runtime_image(raw).map(|i| toml_str(&i)),
         ("app.builder-image", Some(raw)) => Some(toml_str(&derive::builder_image(raw))),
-        ("app.compose.restart", Some(raw)) => Some(toml_str(match derive::compose_restart(raw) {
-            crate::config::RestartPolicy::No => "no",
-            crate::config::RestartPolicy::Always => "always",
-            crate::config::RestartPolicy::OnFailure => "on-failure",
-            crate::config::RestartPolicy::UnlessStopped => "unless-stopped",
-        })),
+        ("app.compose.restart", Some(raw)) => Some(toml_str(derive::compose_restart(raw).name())),
         ("ci.username-secret", _) => secret(derive::login_expressions(&registry).0),
         ("ci.password-secret", _) => secret(derive::login_expressions(&registry).1),
         _ => None,

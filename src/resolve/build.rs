@@ -137,7 +137,7 @@ fn app(raw: &RawConfig, a: &RawApp, registry: &RegistryPlan, several: bool) -> A
         go: (a.language == Language::Go).then(|| go(a)),
         rust: (a.language == Language::Rust).then(|| rust(a)),
         // `no` is compose's own default, so it is not written.
-        compose_restart: Some(derive::compose_restart(a)).filter(|p| *p != RestartPolicy::No).map(restart_name),
+        compose_restart: Some(derive::compose_restart(a)).filter(|p| *p != RestartPolicy::No).map(RestartPolicy::name),
         compose_environment: pairs(&a.compose.environment),
         emulated_steps: usize::from(!a.packages.is_empty()),
     }
@@ -259,15 +259,6 @@ fn single_unit(duration: &str) -> String {
 /// The platforms an x86-64 runner cannot run without QEMU, comma-separated.
 fn x86_foreign_csv(platforms: &[PlatformPlan]) -> String {
     platforms.iter().filter(|p| !p.x86_native).map(|p| p.oci).collect::<Vec<_>>().join(",")
-}
-
-fn restart_name(r: RestartPolicy) -> &'static str {
-    match r {
-        RestartPolicy::No => "no",
-        RestartPolicy::Always => "always",
-        RestartPolicy::OnFailure => "on-failure",
-        RestartPolicy::UnlessStopped => "unless-stopped",
-    }
 }
 
 /// The config's name as written into every generated file's header comment. It comes from the file system,

@@ -116,7 +116,7 @@ pub fn runtime_links(p: &KeyPath, app: &RawApp, f: &mut Findings) {
     };
     f.error_help(
         p.key("runtime"),
-        format!("{what} cannot run on `{}`, which has no glibc", runtime_name(derive::runtime(app))),
+        format!("{what} cannot run on `{}`, which has no glibc", derive::runtime(app).name()),
         format!("{fix} `runtime = \"distroless\"` or `\"debian-slim\"`"),
     );
 }
@@ -254,7 +254,7 @@ pub fn healthcheck(p: &KeyPath, app: &RawApp, f: &mut Findings) {
     let Some(first) = h.command.first() else { return };
     let bin = derive::bin(app);
     let shell = matches!(first.rsplit('/').next(), Some("sh" | "bash" | "ash" | "dash" | "busybox"));
-    let runtime = runtime_name(derive::runtime(app));
+    let runtime = derive::runtime(app).name();
     if first != bin && !derive::runtime_base(app).shell && (shell || !first.starts_with('/')) {
         f.error_help(
             hp.key("command").index(0),
@@ -277,7 +277,7 @@ pub fn packages(p: &KeyPath, app: &RawApp, f: &mut Findings) {
     if !app.packages.is_empty() && derive::runtime_base(app).package_manager.is_none() {
         f.error_help(
             p.key("packages"),
-            format!("`{}` has no package manager to install packages with", runtime_name(derive::runtime(app))),
+            format!("`{}` has no package manager to install packages with", derive::runtime(app).name()),
             "use `runtime = \"alpine\"` or `\"debian-slim\"`, or drop the packages",
         );
     }
@@ -323,18 +323,6 @@ fn first_repeats(
         }
     }
     repeated
-}
-
-/// The runtime's name as written in the config.
-pub fn runtime_name(r: Runtime) -> &'static str {
-    match r {
-        Runtime::Scratch => "scratch",
-        Runtime::Distroless => "distroless",
-        Runtime::DistrolessStatic => "distroless-static",
-        Runtime::DistrolessCc => "distroless-cc",
-        Runtime::Alpine => "alpine",
-        Runtime::DebianSlim => "debian-slim",
-    }
 }
 
 #[cfg(test)]
