@@ -8,7 +8,7 @@
 use serde::Serialize;
 
 use crate::actions;
-use crate::config::{CiStrategy, Language, Runtime};
+use crate::config::{CiStrategy, Language, Runtime, SmokeMode};
 use crate::images::PackageManager;
 use crate::platform::PlatformInfo;
 
@@ -229,6 +229,9 @@ pub struct AppPlan {
     pub volumes: Vec<String>,
     pub args: Vec<String>,
     pub healthcheck: Option<HealthcheckPlan>,
+    /// How the validate script proves each platform's image runs.
+    pub smoke_mode: SmokeMode,
+    /// The arguments of that run: empty for a server started with the image's own command, or for `off`.
     pub smoke_test: Vec<String>,
     pub packages: Vec<String>,
     pub package_manager: Option<PackageManager>,

@@ -4,7 +4,7 @@ use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::values::{Language, RestartPolicy, Runtime, RustCache, RustLibc};
+use super::values::{Language, RestartPolicy, Runtime, RustCache, RustLibc, SmokeMode};
 use super::{defaults, schema};
 use crate::grammar;
 
@@ -104,9 +104,16 @@ pub struct RawApp {
     pub healthcheck: Option<RawHealthcheck>,
 
     /// Arguments that make the binary print something and exit 0; used by `make docker-test-multi` and
-    /// `scripts/validate-multiarch.sh` to prove each platform's image runs. Default: `["--version"]`.
-    #[schemars(extend("default" = defaults::SMOKE_TEST))]
+    /// `scripts/validate-multiarch.sh` to prove each platform's image runs. With `smoke-mode = "server"`, the
+    /// arguments the server starts with.
+    #[schemars(example = &["--version"])]
     pub smoke_test: Option<Vec<String>>,
+
+    /// How each platform's image is proven to run: `"command"` runs `smoke-test` and expects exit 0,
+    /// `"server"` starts the app and waits for its health check (or for it to keep running), `"off"` runs
+    /// nothing. Default: `"server"` for an app with ports or a health check and no `smoke-test`, else
+    /// `"command"`.
+    pub smoke_mode: Option<SmokeMode>,
 
     /// Run the app under `tini` (a static build for the target's architecture, from Debian, prepared on the
     /// build machine): reaps zombie processes and forwards signals when the app runs as PID 1.

@@ -19,8 +19,13 @@ pub const RUNTIME: Runtime = Runtime::Distroless;
 pub const USER: &str = "app";
 /// `app.uid` (and gid): above the ranges distributions give system and login users.
 pub const UID: u32 = 10001;
-/// `app.smoke-test`.
+/// `app.smoke-test` of an app smoke-tested as a command (see `DERIVED`).
 pub const SMOKE_TEST: &[&str] = &["--version"];
+/// Seconds a smoke run may take in the validate script (emulated platforms start slower); `SMOKE_TIMEOUT`
+/// overrides it when the script runs.
+pub const SMOKE_TIMEOUT_SECONDS: u32 = 60;
+/// Seconds a server without a health check must keep running to pass its smoke run; `SMOKE_SETTLE` overrides.
+pub const SMOKE_SETTLE_SECONDS: u32 = 5;
 /// `app.stop-signal`: Docker's own default, so it is not written into the Dockerfile.
 pub const STOP_SIGNAL: &str = "SIGTERM";
 /// `app.compose.restart` of an app that listens or has a health check (see `DERIVED`).
@@ -70,6 +75,8 @@ pub const DERIVED: &[(&str, &str)] = &[
     ("app.image", "the app name"),
     ("app.platforms", "`project.platforms`"),
     ("app.runtime-image", "the runtime family's image for how the binary links"),
+    ("app.smoke-test", "`[\"--version\"]` in command mode, the app's `args` in server mode, nothing when off"),
+    ("app.smoke-mode", "`server` for an app with ports or a health check and no `smoke-test`, else `command`"),
     ("app.compose.restart", "`unless-stopped` for an app with ports or a health check, else `no` (a one-shot command)"),
     ("app.builder-image", "`golang:<go.version>-bookworm` or `rust:<rust.version>-bookworm`"),
     (

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::grammar;
 
 pub use app::{RawApp, RawCompose, RawGo, RawHealthcheck, RawRust};
-pub use values::{CiStrategy, Language, PinActions, RestartPolicy, Runtime, RustCache, RustLibc};
+pub use values::{CiStrategy, Language, PinActions, RestartPolicy, Runtime, RustCache, RustLibc, SmokeMode};
 
 /// A `multiarch.toml`: what to build, for which platforms, and where to publish it.
 ///

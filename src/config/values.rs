@@ -97,6 +97,22 @@ pub enum RestartPolicy {
     UnlessStopped,
 }
 
+/// How `scripts/validate-multiarch.sh` (and `make docker-test-multi`, which runs it) proves each platform's image
+/// runs. Every mode is bounded by `SMOKE_TIMEOUT`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+#[schemars(transform = super::schema::closed_set)]
+pub enum SmokeMode {
+    /// Run the image with `smoke-test` as its arguments; it must exit 0. For tools and one-shot commands.
+    Command,
+    /// Start the image as a server (with `smoke-test` as its arguments when set, else the app's `args`) and wait
+    /// until Docker reports its health check healthy, or, without a health check, until it has kept running for
+    /// `SMOKE_SETTLE` seconds (default 5). Exiting early fails. For apps that serve and ignore `--version`.
+    Server,
+    /// Only check the manifest list; run nothing (an app that cannot start without its database, say).
+    Off,
+}
+
 /// How the generated workflow spreads platforms over runners.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
@@ -136,6 +152,17 @@ impl RestartPolicy {
     }
 }
 
+impl SmokeMode {
+    /// The mode as the config and the validate script write it.
+    pub fn name(self) -> &'static str {
+        match self {
+            SmokeMode::Command => "command",
+            SmokeMode::Server => "server",
+            SmokeMode::Off => "off",
+        }
+    }
+}
+
 impl Runtime {
     /// The family as the config writes it.
     pub fn name(self) -> &'static str {
@@ -169,6 +196,9 @@ mod tests {
             Runtime::DebianSlim,
         ] {
             assert_eq!(serde_json::to_value(r).unwrap(), r.name());
+        }
+        for m in [SmokeMode::Command, SmokeMode::Server, SmokeMode::Off] {
+            assert_eq!(serde_json::to_value(m).unwrap(), m.name());
         }
     }
 }

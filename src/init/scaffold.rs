@@ -173,6 +173,10 @@ fn derived(path: &str, app: Option<&RawApp>, project: &DetectedProject) -> Optio
         ("app.runtime-image", Some(raw)) => derive::runtime_image(raw).map(|i| toml_str(&i)),
         ("app.builder-image", Some(raw)) => Some(toml_str(&derive::builder_image(raw))),
         ("app.compose.restart", Some(raw)) => Some(toml_str(derive::compose_restart(raw).name())),
+        ("app.smoke-mode", Some(raw)) => Some(toml_str(derive::smoke_mode(raw).name())),
+        ("app.smoke-test", Some(raw)) => {
+            Some(toml_list(&derive::smoke_test(raw).iter().map(String::as_str).collect::<Vec<_>>()))
+        }
         ("ci.username-secret", _) => secret(derive::login_expressions(&registry).0),
         ("ci.password-secret", _) => secret(derive::login_expressions(&registry).1),
         _ => None,

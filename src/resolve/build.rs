@@ -127,10 +127,8 @@ fn app(raw: &RawConfig, a: &RawApp, registry: &RegistryPlan, several: bool) -> A
             start_period: single_unit(&h.start_period),
             retries: h.retries,
         }),
-        smoke_test: a
-            .smoke_test
-            .clone()
-            .unwrap_or_else(|| defaults::SMOKE_TEST.iter().map(|s| s.to_string()).collect()),
+        smoke_mode: derive::smoke_mode(a),
+        smoke_test: derive::smoke_test(a),
         packages: a.packages.clone(),
         package_manager: base.package_manager,
         build_args: pairs(&a.build_args),

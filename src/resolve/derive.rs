@@ -3,7 +3,7 @@
 //! refuses never reaches a plan.
 
 use crate::config::defaults;
-use crate::config::{Language, RawApp, RawConfig, RawRegistry, RestartPolicy, Runtime, RustLibc};
+use crate::config::{Language, RawApp, RawConfig, RawRegistry, RestartPolicy, Runtime, RustLibc, SmokeMode};
 use crate::images::{self, RuntimeBase};
 use crate::platform::{self, PlatformInfo};
 
@@ -150,13 +150,40 @@ pub fn platform_env(name: &str) -> String {
     format!("{}_PLATFORM", ident(name))
 }
 
-/// The compose restart policy: the config's, else `unless-stopped` for an app that listens or has a health check,
-/// else `no`: a one-shot command restarted forever would never end.
+/// Whether the app is a service: it listens on a port or has a health check. Services restart in compose and
+/// are smoke-tested as servers; anything else is a one-shot command.
+pub fn is_service(app: &RawApp) -> bool {
+    !app.ports.is_empty() || app.healthcheck.is_some()
+}
+
+/// The compose restart policy: the config's, else `unless-stopped` for a service, else `no`: a one-shot command
+/// restarted forever would never end.
 pub fn compose_restart(app: &RawApp) -> RestartPolicy {
     match app.compose.restart {
         Some(policy) => policy,
-        None if app.ports.is_empty() && app.healthcheck.is_none() => RestartPolicy::No,
-        None => defaults::COMPOSE_RESTART,
+        None if is_service(app) => defaults::COMPOSE_RESTART,
+        None => RestartPolicy::No,
+    }
+}
+
+/// How the app's images are smoke-tested: the config's mode, else `server` for a service that names no
+/// `smoke-test` (a server rarely answers `--version` and exits), else `command`.
+pub fn smoke_mode(app: &RawApp) -> SmokeMode {
+    match app.smoke_mode {
+        Some(mode) => mode,
+        None if is_service(app) && app.smoke_test.is_none() => SmokeMode::Server,
+        None => SmokeMode::Command,
+    }
+}
+
+/// The arguments the smoke run passes: the config's, else `--version` for a command; a server without
+/// `smoke-test` starts with the app's `args` (what the image's `CMD` holds), and `off` runs nothing.
+pub fn smoke_test(app: &RawApp) -> Vec<String> {
+    match (smoke_mode(app), &app.smoke_test) {
+        (SmokeMode::Off, _) => Vec::new(),
+        (_, Some(words)) => words.clone(),
+        (SmokeMode::Command, None) => defaults::SMOKE_TEST.iter().map(|s| s.to_string()).collect(),
+        (SmokeMode::Server, None) => app.args.clone(),
     }
 }
 
@@ -222,6 +249,31 @@ pub fn is_reserved(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn go_app(extra: &str) -> RawApp {
+        toml::from_str(&format!("name = \"api\"\nlanguage = \"go\"\n{extra}")).unwrap()
+    }
+
+    #[test]
+    fn services_are_smoke_tested_as_servers_unless_they_name_a_command() {
+        let cases = [
+            ("", SmokeMode::Command, vec!["--version"]),
+            ("ports = [8080]\nargs = [\"serve\"]", SmokeMode::Server, vec!["serve"]),
+            ("healthcheck = { command = [\"api\", \"ping\"] }", SmokeMode::Server, vec![]),
+            ("ports = [8080]\nsmoke-test = [\"version\"]", SmokeMode::Command, vec!["version"]),
+            ("smoke-mode = \"server\"\nsmoke-test = [\"serve\"]", SmokeMode::Server, vec!["serve"]),
+            ("ports = [8080]\nsmoke-mode = \"command\"", SmokeMode::Command, vec!["--version"]),
+            ("ports = [8080]\nsmoke-mode = \"off\"\nsmoke-test = [\"x\"]", SmokeMode::Off, vec![]),
+        ];
+        for (extra, mode, words) in cases {
+            let a = go_app(extra);
+            assert_eq!(
+                (smoke_mode(&a), smoke_test(&a)),
+                (mode, words.iter().map(|w| w.to_string()).collect()),
+                "{extra}"
+            );
+        }
+    }
 
     fn app(text: &str) -> RawApp {
         toml::from_str(&format!("name = \"api\"\n{text}")).unwrap()

@@ -217,7 +217,7 @@ impl Field {
             }
             Arg => push(&mut app.args, value, "app[0].args"),
             SmokeTestWord => {
-                let mut smoke = app.smoke();
+                let mut smoke = app.smoke().1;
                 let path = push(&mut smoke, value, "app[0].smoke-test");
                 app.smoke_test = Some(smoke);
                 path

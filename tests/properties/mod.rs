@@ -37,9 +37,9 @@ use proptest::test_runner::{TestCaseResult, TestRunner};
 
 use dockerfile::{exec_form, instructions};
 use hostile::{Field, PRINTABLE_ATOMS, forbidden, hostile_case};
-use make_shell::make_smoke_words;
+use make_shell::make_test_call;
 use rendered::{check_rendered, file, load, shapes};
-use strategies::{config, text};
+use strategies::config;
 use yaml::{at, compose_literal, yaml};
 
 /// Runner settings: no regression files written into the repository, shrinking bounded (cases spawn bash and
@@ -145,16 +145,21 @@ fn hostile_strings_never_change_structure() {
     assert!(rendered.get() * 5 >= cases.get(), "only {} of {} hostile configs rendered", rendered.get(), cases.get());
 }
 
+/// `make docker-test-multi-<app>` is the validate script for that app, so the smoke mode, its words and its
+/// time limit live in one place (the script's `check_app` words are compared with the model in `check_scripts`).
 #[test]
-fn make_recipes_pass_smoke_test_words_unchanged() {
-    let words = vec(prop_oneof![3 => text(8), 1 => Just("#".to_string()), 1 => Just("$x#y".to_string())], 0..4);
-    run(24, (config(), words), |(mut c, words)| {
-        c.apps[0].smoke_test = Some(words.clone());
+fn make_test_targets_run_the_validate_script_for_their_app() {
+    run(24, config(), |c| {
         let Ok(files) = load(&c) else { return Err(TestCaseError::reject("refused")) };
-        let calls = make_smoke_words(file(&files, "Makefile"), &c.apps[0]);
-        assert_eq!(calls.len(), c.apps[0].platforms.len());
-        for call in calls {
-            assert_eq!(call, words, "docker run arguments after the image");
+        let makefile = file(&files, "Makefile");
+        for app in &c.apps {
+            let target = format!("docker-test-multi-{}:", app.name);
+            if !c.scripts {
+                assert!(!makefile.contains(&target), "no script, no test target:\n{makefile}");
+                continue;
+            }
+            let call = make_test_call(makefile, app);
+            assert_eq!(call, ["registry.example.com/test", "t", "--app", app.name.as_str()], "{}", app.name);
         }
         Ok(())
     });

@@ -70,6 +70,7 @@ pub(super) struct App {
     pub(super) args: Vec<String>,
     pub(super) healthcheck: Option<Health>,
     pub(super) smoke_test: Option<Vec<String>>,
+    pub(super) smoke_mode: Option<&'static str>,
     pub(super) packages: Vec<String>,
     pub(super) stop_signal: Option<String>,
     pub(super) tzdata: bool,
@@ -84,8 +85,18 @@ impl App {
     pub(super) fn image_name(&self) -> &str {
         self.image.as_deref().unwrap_or(&self.name)
     }
-    pub(super) fn smoke(&self) -> Vec<String> {
-        self.smoke_test.clone().unwrap_or_else(|| vec!["--version".into()])
+    /// The smoke mode and the words the validate script passes: a service (ports or a health check) without
+    /// smoke words is started as a server with its own arguments; anything else runs `--version` unless told.
+    pub(super) fn smoke(&self) -> (&'static str, Vec<String>) {
+        let service = !self.ports.is_empty() || self.healthcheck.is_some();
+        let mode = self.smoke_mode.unwrap_or(if service && self.smoke_test.is_none() { "server" } else { "command" });
+        let words = match (mode, &self.smoke_test) {
+            ("off", _) => Vec::new(),
+            (_, Some(words)) => words.clone(),
+            ("server", None) => self.args.clone(),
+            _ => vec!["--version".into()],
+        };
+        (mode, words)
     }
     fn runtime(&self) -> Runtime {
         RUNTIMES[self.runtime].1
@@ -202,6 +213,9 @@ impl Config {
             nonempty(&mut t, "packages", &a.packages);
             if let Some(s) = &a.smoke_test {
                 kv(&mut t, "smoke-test", &list(s));
+            }
+            if let Some(m) = a.smoke_mode {
+                kv(&mut t, "smoke-mode", &q(m));
             }
             if let Some(h) = &a.healthcheck {
                 let value = format!(

@@ -60,9 +60,22 @@ case "$1 $2" in
         ;;
     esac
     ;;
+  "image inspect") echo "$STUB_IMAGE_HEALTH" ;;
+  "inspect --format")
+    # A container's state, `STATUS HEALTH`; after STUB_HEALTHY_AFTER calls it turns healthy.
+    n=$(( $(cat "$STUB_LOG.inspects" 2>/dev/null || echo 0) + 1 ))
+    echo "$n" > "$STUB_LOG.inspects"
+    if [ -n "$STUB_HEALTHY_AFTER" ] && [ "$n" -gt "$STUB_HEALTHY_AFTER" ]; then
+      echo "running healthy"
+    else
+      echo "${STUB_STATE:-running none}"
+    fi
+    ;;
+  "logs --tail") echo "stub server log" ;;
   "run "*)
     case "$* " in
       *"--platform $STUB_RUN_FAIL "*) echo "exec /usr/local/bin/app: exec format error" >&2; exit 1 ;;
+      *" --detach "*) echo "0123456789ab"; exit 0 ;;
     esac
     echo "stub run ok"
     # A server that ignores its arguments: keeps running until `docker rm -f` (the script's timeout) ends it.

@@ -332,11 +332,12 @@ fn validate_usage_errors_exit_2_and_help_exits_0() {
         assert_eq!(stdout(&out), "", "{args:?}");
         assert_eq!(g.calls(), "", "{args:?}");
     }
-    // One app: no --app.
+    // One app: `--app` names it (`make docker-test-multi-<app>` passes it); another name is refused.
     let g = example("go-hello");
-    let out = g.run("validate-multiarch.sh", &["--app", "go-hello"], &env);
+    let out = g.run("validate-multiarch.sh", &["--app", "nope"], &env);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
-    assert!(!stdout(&g.run("validate-multiarch.sh", &["-h"], &env)).contains("--app"));
+    assert!(stderr(&out).contains("unknown app 'nope'; the apps are go-hello"), "{}", stderr(&out));
+    assert!(stdout(&g.run("validate-multiarch.sh", &["-h"], &env)).contains("--app NAME"));
 }
 
 #[test]
@@ -446,4 +447,92 @@ fn a_smoke_test_that_does_not_exit_is_stopped_and_fails() {
     let rows = summary(&out);
     assert!(row(&rows, "go-hello", "linux/amd64").join(" ").contains("still running after 1s"), "{rows:#?}");
     assert!(g.calls().lines().any(|l| l.starts_with("rm -f validate-multiarch-")), "{}", g.calls());
+}
+
+/// go-hello as a server: its ports and health check, without the `version` smoke words, make it one.
+fn go_hello_server(extra: &str) -> Generated {
+    let text = fs::read_to_string(util::root().join("examples/go-hello/multiarch.toml")).unwrap();
+    let text = text.replace("smoke-test = [\"version\"]\n", extra);
+    assert!(!text.contains("smoke-test = [\"version\"]"), "the example changed");
+    config(&text)
+}
+
+/// The output and go-hello's summary row on amd64 (every platform behaves alike with the stub).
+fn serve(g: &Generated, env: &[(&str, &str)]) -> (Output, Vec<String>) {
+    let mut all = vec![("DOCKER_REGISTRY", "127.0.0.1:5000/lab"), ("TAG", "t1")];
+    all.extend([("STUB_MACHINE", "x86_64"), ("STUB_PLATFORMS", "linux/amd64 linux/arm64 linux/arm/v7")]);
+    all.extend_from_slice(env);
+    let out = g.run("validate-multiarch.sh", &["--image", "127.0.0.1:5000/lab/go-hello:t1"], &all);
+    let rows = summary(&out);
+    let cells = row(&rows, "go-hello", "linux/amd64").iter().map(|c| c.to_string()).collect();
+    (out, cells)
+}
+
+#[test]
+fn a_server_passes_once_docker_reports_it_healthy() {
+    let g = go_hello_server("");
+    let env = [("STUB_IMAGE_HEALTH", "yes"), ("STUB_STATE", "running starting"), ("STUB_HEALTHY_AFTER", "2")];
+    let (out, cells) = serve(&g, &env);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(cells, ["go-hello", "linux/amd64", "PASS", "PASS"]);
+    let calls = g.calls();
+    // Started in the background with the image's own command, its health checked every 2 s, then removed.
+    let run = " --pull never --platform linux/amd64 --health-interval 2s 127.0.0.1:5000/lab/go-hello:t1\n";
+    assert!(
+        calls
+            .lines()
+            .any(|l| l.starts_with("run --detach --name validate-multiarch-") && format!("{l}\n").ends_with(run)),
+        "no `{run}` in:\n{calls}"
+    );
+    assert!(calls.lines().any(|l| l.starts_with("rm -f validate-multiarch-")), "{calls}");
+    assert!(stdout(&out).contains("  | stub server log\n"), "the server's log is shown: {}", text(&out));
+}
+
+#[test]
+fn a_server_without_a_health_check_passes_when_it_keeps_running() {
+    let g = go_hello_server("");
+    let (out, cells) = serve(&g, &[("SMOKE_SETTLE", "1")]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(cells, ["go-hello", "linux/amd64", "PASS", "PASS", "kept running 1s (no health check)"]);
+    assert!(!g.calls().contains("--health-interval"), "{}", g.calls());
+}
+
+#[test]
+fn a_server_that_exits_or_never_gets_healthy_fails() {
+    let g = go_hello_server("");
+    let (out, cells) = serve(&g, &[("STUB_STATE", "exited none")]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(cells, ["go-hello", "linux/amd64", "PASS", "FAIL", "the server exited before it was ready"]);
+    assert!(stdout(&out).contains("  | state after 0s: exited none\n"), "{}", text(&out));
+
+    let g = go_hello_server("");
+    let started = std::time::Instant::now();
+    let env = [("STUB_IMAGE_HEALTH", "yes"), ("STUB_STATE", "running unhealthy"), ("SMOKE_TIMEOUT", "2")];
+    let (out, cells) = serve(&g, &env);
+    assert!(started.elapsed().as_secs() < 20, "the run was not cut short");
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(cells, ["go-hello", "linux/amd64", "PASS", "FAIL", "not healthy after 2s"]);
+    assert!(g.calls().lines().any(|l| l.starts_with("rm -f validate-multiarch-")), "{}", g.calls());
+}
+
+#[test]
+fn a_server_starts_with_its_smoke_words_when_given() {
+    let g = go_hello_server("smoke-mode = \"server\"\nsmoke-test = [\"serve\", \"--port\", \"8080\"]\n");
+    let (out, cells) = serve(&g, &[("SMOKE_SETTLE", "0")]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(cells[3], "PASS");
+    assert!(
+        g.calls().contains(" --platform linux/amd64 127.0.0.1:5000/lab/go-hello:t1 serve --port 8080\n"),
+        "{}",
+        g.calls()
+    );
+}
+
+#[test]
+fn smoke_mode_off_checks_the_manifest_only() {
+    let g = go_hello_server("smoke-mode = \"off\"\n");
+    let (out, cells) = serve(&g, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(cells, ["go-hello", "linux/amd64", "PASS", "SKIP", "smoke-mode = off"]);
+    assert!(!g.calls().lines().any(|l| l.starts_with("run ") || l.starts_with("pull ")), "{}", g.calls());
 }

@@ -54,7 +54,6 @@ pub struct MakefileApp<'a> {
     /// `PLATFORMS=...` on the command line narrows every app; else the app's own list.
     pub platforms_default: String,
     pub platform_slugs: Vec<PlatformRow<'a>>,
-    pub smoke_test: &'a [String],
 }
 
 #[derive(Debug, Serialize)]
@@ -139,7 +138,6 @@ impl<'a> MakefileApp<'a> {
             },
             platforms_var,
             platform_slugs: app.platforms.iter().map(|p| PlatformRow { slug: &p.slug, oci: p.oci }).collect(),
-            smoke_test: &app.smoke_test,
         }
     }
 }

@@ -4,6 +4,7 @@
 
 use serde::Serialize;
 
+use crate::config::defaults;
 use crate::plan::{AppPlan, Plan};
 
 /// One `case` row of `platform_of`: the `uname -m` spellings of a platform.
@@ -20,6 +21,8 @@ pub struct ScriptApp<'a> {
     pub name: &'a str,
     pub image_name: &'a str,
     pub platforms_csv: &'a str,
+    /// `command`, `server` or `off`: a fixed word.
+    pub smoke_mode: &'static str,
     pub smoke_test: &'a [String],
 }
 
@@ -42,13 +45,10 @@ pub struct DetectView<'a> {
 
 #[derive(Debug, Serialize)]
 pub struct ValidateView<'a> {
-    pub several: bool,
     /// While images cannot be pushed: the line the script stops with when it would check the default registry.
     pub push_blocker: Option<&'a str>,
     /// The app `--image` alone checks against.
     pub default_app: &'a str,
-    /// The synopsis' optional `--app`: `--app NAME] [` with several apps, else empty.
-    pub app_option_usage: &'static str,
     /// Whose platforms and smoke test `--image` uses, for the opening comment.
     pub image_subject: String,
     pub registry_prefix: &'a str,
@@ -60,6 +60,9 @@ pub struct ValidateView<'a> {
     pub platforms_words: String,
     /// The pinned QEMU registration image the script recommends, as the Makefile and the workflow use it.
     pub binfmt_image: &'static str,
+    /// Default seconds of a smoke run, and of a server's run without a health check.
+    pub smoke_timeout: u32,
+    pub smoke_settle: u32,
 }
 
 impl<'a> DetectView<'a> {
@@ -88,10 +91,8 @@ impl<'a> ValidateView<'a> {
         let several = plan.apps.len() > 1;
         let default_app = default_app(plan);
         Self {
-            several,
             push_blocker: plan.registry.push_blocker.as_deref(),
             default_app,
-            app_option_usage: if several { "--app NAME] [" } else { "" },
             image_subject: if several {
                 format!("an app's (--app, default {default_app})")
             } else {
@@ -104,6 +105,8 @@ impl<'a> ValidateView<'a> {
             platform_cases: platform_cases(),
             platforms_words: plan.platforms.iter().map(|p| p.oci).collect::<Vec<_>>().join(" "),
             binfmt_image: plan.ci.binfmt_image,
+            smoke_timeout: defaults::SMOKE_TIMEOUT_SECONDS,
+            smoke_settle: defaults::SMOKE_SETTLE_SECONDS,
         }
     }
 }
@@ -114,6 +117,7 @@ impl<'a> ScriptApp<'a> {
             name: &app.name,
             image_name: &app.image_name,
             platforms_csv: &app.platforms_csv,
+            smoke_mode: app.smoke_mode.name(),
             smoke_test: &app.smoke_test,
         }
     }

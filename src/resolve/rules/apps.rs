@@ -3,7 +3,7 @@
 
 use indexmap::IndexMap;
 
-use crate::config::{RawApp, RawConfig, Runtime};
+use crate::config::{RawApp, RawConfig, Runtime, SmokeMode};
 use crate::diagnostics::{Diagnostic, KeyPath};
 use crate::grammar;
 use crate::images;
@@ -289,6 +289,18 @@ pub fn stop_signal(p: &KeyPath, app: &RawApp, f: &mut Findings) {
     }
 }
 
+/// `smoke-test` words are passed as written; with `smoke-mode = "off"` nothing runs, so words given there are a
+/// mistake worth a warning, not a refusal.
+pub fn smoke(p: &KeyPath, app: &RawApp, f: &mut Findings) {
+    values::args(&p.key("smoke-test"), app.smoke_test.as_deref().unwrap_or_default(), f);
+    if app.smoke_mode == Some(SmokeMode::Off) && app.smoke_test.is_some() {
+        f.push(
+            Diagnostic::warning(p.key("smoke-test"), "`smoke-test` is never run: `smoke-mode = \"off\"`")
+                .with_help("remove `smoke-test`, or set `smoke-mode = \"command\"` to run it"),
+        );
+    }
+}
+
 /// Names, images and make-variable prefixes differ between apps. One error per clash: a repeated name also
 /// repeats the image and prefix derived from it, so those are compared only among apps whose names differ.
 pub fn unique(raw: &RawConfig, f: &mut Findings) {
@@ -464,5 +476,19 @@ mod tests {
         let found = found(&raw, unique);
         assert!(found.contains(&"`docker.io/acme/a-b` is used twice (first by app[0])".to_string()), "{found:?}");
         assert!(found.contains(&"`A_B` is used twice (first by app[0])".to_string()), "{found:?}");
+    }
+
+    #[test]
+    fn smoke_words_for_a_mode_that_runs_nothing_are_warned_about() {
+        let rule = |raw: &RawConfig, f: &mut Findings| smoke(&app0(), &raw.app[0], f);
+        let off = config_with_app("language = \"go\"\nsmoke-mode = \"off\"\nsmoke-test = [\"--help\"]");
+        let mut f = Findings::default();
+        rule(&off, &mut f);
+        assert!(!f.has_errors(), "a warning, not a refusal");
+        assert_eq!(found(&off, rule), ["`smoke-test` is never run: `smoke-mode = \"off\"`"]);
+        for ok in ["smoke-mode = \"off\"", "smoke-mode = \"server\"\nsmoke-test = [\"serve\"]", "smoke-test = [\"-v\"]"]
+        {
+            assert!(found(&config_with_app(&format!("language = \"go\"\n{ok}")), rule).is_empty(), "{ok}");
+        }
     }
 }

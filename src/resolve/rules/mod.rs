@@ -42,7 +42,7 @@ pub fn check(raw: &RawConfig, f: &mut Findings) {
         apps::volumes(&p, app, f);
         values::args(&p.key("args"), &app.args, f);
         apps::healthcheck(&p, app, f);
-        values::args(&p.key("smoke-test"), app.smoke_test.as_deref().unwrap_or_default(), f);
+        apps::smoke(&p, app, f);
         apps::packages(&p, app, f);
         match app.language {
             Language::Go => go::go(&p, app, f),
