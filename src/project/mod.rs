@@ -5,7 +5,9 @@
 //! Go: `go.mod` present, each `main` a directory holding `package main`, `go.sum` present when modules are
 //! required, the builder's Go not older than `go.mod`'s `go` line. Rust: `Cargo.toml` and `Cargo.lock` present
 //! (the Dockerfile fetches with `--locked`), each `bin` a binary target of its package, the builder's Rust not
-//! older than the crate's `rust-version` or toolchain file. Detection is `mkmulti init`'s own.
+//! older than the crate's `rust-version` or toolchain file. Both: no ignore file mkmulti does not write
+//! (`<Dockerfile>.dockerignore`, or `.dockerignore` with `output.dockerignore = false`) hides what the build
+//! reads. Detection is `mkmulti init`'s own.
 
 use std::path::Path;
 
@@ -33,8 +35,64 @@ pub fn check(raw: &RawConfig, plan: &Plan, dir: &Path) -> Vec<Diagnostic> {
                 Language::Rust => rust(&p, raw, app, project, dir, &mut out),
             },
         }
+        ignored(&p, raw, app, dir, &mut out);
     }
     out
+}
+
+/// The files the build needs are not kept out of the build context by an ignore file mkmulti does not write:
+/// `<Dockerfile>.dockerignore` (BuildKit prefers it), else `.dockerignore` when `output.dockerignore` is off.
+fn ignored(p: &KeyPath, raw: &RawConfig, app: &AppPlan, dir: &Path, out: &mut Vec<Diagnostic>) {
+    let own = format!("{}.dockerignore", app.dockerfile);
+    let (file, key) = if dir.join(&own).is_file() {
+        (own, p.key("language"))
+    } else if !raw.output.dockerignore && dir.join(".dockerignore").is_file() {
+        (".dockerignore".to_string(), KeyPath::root().key("output").key("dockerignore"))
+    } else {
+        return;
+    };
+    let Ok(text) = std::fs::read_to_string(dir.join(&file)) else { return };
+    let rules = dockerignore::DockerIgnore::parse(&text);
+    for needed in needed_files(app, dir) {
+        if let Some(pattern) = rules.excluded_by(&needed) {
+            out.push(
+                Diagnostic::error(
+                    key.clone(),
+                    format!("{file} keeps `{needed}` out of the build context (`{pattern}`)"),
+                )
+                .with_help(format!("the build reads it: add `!{needed}` after that line in {file}")),
+            );
+        }
+    }
+}
+
+/// What the app's Dockerfile reads from the context, as paths relative to it: the manifests and lock files,
+/// and the sources of the binary (the main package's directory, Cargo's `src/` and members).
+fn needed_files(app: &AppPlan, dir: &Path) -> Vec<String> {
+    let mut files = Vec::new();
+    let mut add = |path: String| {
+        if dir.join(&path).exists() && !files.contains(&path) {
+            files.push(path);
+        }
+    };
+    if let Some(g) = &app.go {
+        for f in ["go.mod", "go.sum", "vendor/modules.txt"] {
+            add(f.to_string());
+        }
+        let main = g.main.trim_start_matches("./").trim_end_matches('/');
+        add(if main.is_empty() || main == "." { "main.go".to_string() } else { main.to_string() });
+    }
+    if let Some(r) = &app.rust {
+        for f in ["Cargo.toml", "Cargo.lock", "src"] {
+            add(f.to_string());
+        }
+        if let Some(package) = &r.package {
+            // A member is usually the directory of its name (`crates/<name>` layouts are found by init, not here).
+            add(format!("{package}/Cargo.toml"));
+            add(format!("{package}/src"));
+        }
+    }
+    files
 }
 
 fn detect(dir: &Path, choice: LangChoice) -> Result<DetectedProject, String> {
@@ -157,5 +215,6 @@ fn newer(needed: &str, have: &[u64]) -> bool {
     needed.iter().zip(have).find(|(n, h)| n != h).is_some_and(|(n, h)| n > h)
 }
 
+mod dockerignore;
 #[cfg(test)]
 mod tests;

@@ -127,3 +127,44 @@ fn versions_compare_as_numbers() {
     assert!(!newer("1.85.1", &[1, 85]));
     assert_eq!(numeric("1"), None);
 }
+
+#[test]
+fn an_ignore_file_mkmulti_does_not_write_must_not_hide_what_the_build_reads() {
+    let dir = go_project();
+    write(dir.path(), "go.sum", "");
+    let app = "language = \"go\"\nmain = \"./cmd/api\"";
+    let own = "[output]\ndockerignore = false";
+    // mkmulti writes .dockerignore itself unless told not to: a foreign one is then refused by generate instead.
+    write(dir.path(), ".dockerignore", "*.sum\ncmd\n");
+    assert!(findings(dir.path(), app).is_empty());
+    assert_eq!(
+        findings(dir.path(), &format!("{app}\n{own}")),
+        [
+            ".dockerignore keeps `go.sum` out of the build context (`*.sum`)",
+            ".dockerignore keeps `cmd/api` out of the build context (`cmd`)"
+        ]
+    );
+    // An allow-list that names what the build needs passes.
+    write(dir.path(), ".dockerignore", "*\n!go.mod\n!go.sum\n!cmd/\n");
+    assert!(findings(dir.path(), &format!("{app}\n{own}")).is_empty());
+    // BuildKit prefers the Dockerfile's own ignore file, whatever the [output] table says.
+    write(dir.path(), "Dockerfile.dockerignore", "go.mod\n");
+    assert_eq!(
+        findings(dir.path(), app),
+        [".dockerignore keeps `go.mod` out of the build context (`go.mod`)"]
+            .map(|m| m.replace(".dockerignore", "Dockerfile.dockerignore"))
+    );
+}
+
+#[test]
+fn a_rust_ignore_file_must_keep_the_lock_file_and_sources() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "Cargo.toml", "[package]\nname = \"api\"\nversion = \"0.1.0\"\nedition = \"2021\"\n");
+    write(dir.path(), "Cargo.lock", "version = 4\n");
+    write(dir.path(), "src/main.rs", "fn main() {}\n");
+    write(dir.path(), ".dockerignore", "target\n**/*.lock\n");
+    assert_eq!(
+        findings(dir.path(), "language = \"rust\"\n[output]\ndockerignore = false"),
+        [".dockerignore keeps `Cargo.lock` out of the build context (`**/*.lock`)"]
+    );
+}
