@@ -229,7 +229,7 @@ fn init_detects_a_rust_workspace() {
     fs::create_dir_all(dir.path().join("core/src")).unwrap();
     fs::write(dir.path().join("core/Cargo.toml"), "[package]\nname = \"core\"\nversion = \"0.1.0\"\n").unwrap();
     fs::write(dir.path().join("core/src/lib.rs"), "").unwrap();
-    let out = mkmulti().current_dir(dir.path()).arg("init").output().unwrap();
+    let out = mkmulti().current_dir(dir.path()).args(["init", "--no-lockfile"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let config = fs::read_to_string(dir.path().join("multiarch.toml")).unwrap();
     assert!(config.contains("language = \"rust\"") && config.contains("package = \"server\""), "{config}");
@@ -561,6 +561,135 @@ fn init_takes_the_registry_from_the_flag_or_the_git_remote() {
     let generated = mkmulti().current_dir(dir.path()).args(["generate", "--force"]).output().unwrap();
     assert_eq!(generated.status.code(), Some(0), "{}", stderr(&generated));
     assert!(!stderr(&generated).contains("warning"), "{}", stderr(&generated));
+}
+
+#[test]
+fn init_reads_ports_from_the_sources_or_the_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("go.mod"), "module github.com/acme/shop\n\ngo 1.22\n").unwrap();
+    fs::create_dir_all(dir.path().join("cmd/api")).unwrap();
+    fs::create_dir_all(dir.path().join("cmd/worker")).unwrap();
+    let api = "package main\n\nimport \"net/http\"\n\nfunc main() {\n\thttp.ListenAndServe(\":8080\", nil)\n}\n";
+    fs::write(dir.path().join("cmd/api/main.go"), api).unwrap();
+    fs::write(dir.path().join("cmd/worker/main.go"), "package main\n\nfunc main() {}\n").unwrap();
+    let out = mkmulti().current_dir(dir.path()).arg("init").output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("ports      api: 8080 (detected in cmd/api/main.go:6)\n"), "{}", stdout(&out));
+    let config = fs::read_to_string(dir.path().join("multiarch.toml")).unwrap();
+    assert!(config.contains("\nports = [8080]  # TCP ports the app listens on (`EXPOSE`, compose `ports`) (detected in cmd/api/main.go:6)\n"), "{config}");
+    assert_eq!(config.matches("\nports = ").count(), 1, "the worker shows no port: {config}");
+    let generated = mkmulti().current_dir(dir.path()).arg("generate").output().unwrap();
+    assert_eq!(generated.status.code(), Some(0), "{}", stderr(&generated));
+    assert!(fs::read_to_string(dir.path().join("Dockerfile.api")).unwrap().contains("\nEXPOSE 8080\n"));
+
+    // A bare port goes to every app; `APP=PORT` to one; `none` clears a detected one.
+    let out = mkmulti()
+        .current_dir(dir.path())
+        .args(["init", "--force", "--port", "9000", "--port", "api=none,api=9090", "--platforms", "amd64,aarch64"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let config = fs::read_to_string(dir.path().join("multiarch.toml")).unwrap();
+    let active: Vec<&str> = config.lines().filter(|l| l.starts_with("ports = ")).collect();
+    assert_eq!(active.len(), 2, "{config}");
+    assert!(active[0].starts_with("ports = [9090]  #") && active[0].ends_with("(from --port)"), "{config}");
+    assert!(active[1].starts_with("ports = [9000]  #"), "{config}");
+    assert!(config.contains("\nplatforms = [\"linux/amd64\", \"linux/arm64\"]  #"), "{config}");
+
+    let out = mkmulti().current_dir(dir.path()).args(["init", "--force", "--port", "web=80"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("no app `web` was detected; the apps are api, worker"), "{}", stderr(&out));
+    let out = mkmulti().current_dir(dir.path()).args(["init", "--force", "--platforms", "linux/arm/v8"]).output();
+    assert_eq!(out.unwrap().status.code(), Some(2));
+}
+
+#[test]
+fn init_never_asks_when_stdin_is_not_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("go.mod"), "module github.com/acme/tool\n\ngo 1.22\n").unwrap();
+    fs::write(dir.path().join("main.go"), "package main\n\nfunc main() {}\n").unwrap();
+    // Answers on stdin are not read: without a terminal init takes what it detected, as with --yes.
+    let out = mkmulti().current_dir(dir.path()).arg("init").write_stdin("quay.io/other\n1234\n").output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("? ") && !stdout(&out).contains("? "), "{}{}", stdout(&out), stderr(&out));
+    let config = fs::read_to_string(dir.path().join("multiarch.toml")).unwrap();
+    assert!(config.contains("\nnamespace = \"acme\"") && !config.contains("quay.io"), "{config}");
+    assert!(!config.contains("1234"), "{config}");
+}
+
+/// A directory holding a fake `cargo` that records its arguments in `args` and writes a `Cargo.lock`, like
+/// `cargo generate-lockfile` does.
+#[cfg(unix)]
+fn fake_cargo() -> tempfile::TempDir {
+    use std::os::unix::fs::PermissionsExt as _;
+    let bin = tempfile::tempdir().unwrap();
+    let script = bin.path().join("cargo");
+    fs::write(&script, "#!/bin/sh\necho \"$@\" >> args\nprintf 'version = 4\\n' > Cargo.lock\n").unwrap();
+    fs::set_permissions(&script, fs::Permissions::from_mode(0o755)).unwrap();
+    bin
+}
+
+#[cfg(unix)]
+#[test]
+fn init_writes_a_missing_cargo_lock_with_cargo_from_path_or_says_how() {
+    let crate_dir = || {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(
+            dir.path().join("Cargo.toml"),
+            "[package]\nname = \"svc\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        )
+        .unwrap();
+        fs::create_dir_all(dir.path().join("src")).unwrap();
+        fs::write(dir.path().join("src/main.rs"), "fn main() {}\n").unwrap();
+        dir
+    };
+    let bin = fake_cargo();
+    let path = |first: &Path| std::env::join_paths([first.to_path_buf()]).unwrap();
+
+    let dir = crate_dir();
+    let out = mkmulti().current_dir(dir.path()).env("PATH", path(bin.path())).arg("init").output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains(
+            "\nwrote ./Cargo.lock with `cargo generate-lockfile`: commit it, the image build uses --locked\n"
+        ),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(fs::read_to_string(dir.path().join("args")).unwrap(), "generate-lockfile\n");
+    assert_eq!(fs::read_to_string(dir.path().join("Cargo.lock")).unwrap(), "version = 4\n");
+    let check = mkmulti().current_dir(dir.path()).arg("check").output().unwrap();
+    assert_eq!(check.status.code(), Some(0), "{}", stderr(&check));
+
+    // --no-lockfile: cargo is not run, and init gives the fix `check` gives.
+    let dir = crate_dir();
+    let out = mkmulti()
+        .current_dir(dir.path())
+        .env("PATH", path(bin.path()))
+        .args(["init", "--no-lockfile"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!dir.path().join("args").exists() && !dir.path().join("Cargo.lock").exists());
+    let text = stdout(&out);
+    let line = text.lines().find(|l| l.starts_with("no Cargo.lock: ")).unwrap_or_else(|| panic!("{text}"));
+    let fix = line.strip_prefix("no Cargo.lock: ").unwrap();
+    let check = mkmulti().current_dir(dir.path()).arg("check").output().unwrap();
+    assert_eq!(check.status.code(), Some(2));
+    assert!(stderr(&check).contains(fix), "init says `{fix}`, check says:\n{}", stderr(&check));
+
+    // No cargo on PATH: the same fix.
+    let dir = crate_dir();
+    let empty = tempfile::tempdir().unwrap();
+    let out = mkmulti().current_dir(dir.path()).env("PATH", path(empty.path())).arg("init").output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains(&format!("no Cargo.lock, and cargo is not on PATH: {fix}\n")), "{}", stdout(&out));
+
+    // A project with its lock file: cargo is not run.
+    fs::write(dir.path().join("Cargo.lock"), "version = 4\n").unwrap();
+    let out = mkmulti().current_dir(dir.path()).env("PATH", path(bin.path())).args(["init", "--force"]).output();
+    assert!(!stdout(&out.unwrap()).contains("Cargo.lock"));
+    assert!(!dir.path().join("args").exists());
 }
 
 #[test]

@@ -41,7 +41,7 @@ fn project(language: Language) -> DetectedProject {
         main: (language == Language::Go).then(|| "./cmd/x".into()),
         package: (language == Language::Rust).then(|| "backend".into()),
         bin: name.into(),
-        features: Vec::new(),
+        ..DetectedApp::default()
     };
     DetectedProject {
         name: "demo".into(),
@@ -55,6 +55,7 @@ fn project(language: Language) -> DetectedProject {
         description: None,
         license: None,
         registry: None,
+        platforms: None,
         kept: Vec::new(),
     }
 }

@@ -348,7 +348,7 @@ run_fresh() { # NAME
   local name=$1 src=$WORK/src-$1
   rm -rf "$src"
   bash "$HERE/fresh.sh" "$name" "$src"
-  checked "$name" "" "" init "$RUN_DIR/logs/init-$name.log" "$MKMULTI" init "$src" || return 0
+  checked "$name" "" "" init "$RUN_DIR/logs/init-$name.log" "$MKMULTI" init --yes "$src" || return 0
   run_example "$name" "$src"
 }
 

@@ -5,6 +5,7 @@
 //! stderr goes through `output.rs`.
 
 mod generate;
+mod init;
 mod json;
 mod output;
 
@@ -18,7 +19,7 @@ use generate::{Mode, cmd_generate};
 use output::{Stdout, eprint};
 
 use crate::diagnostics::{Located, Severity};
-use crate::{LoadError, Loaded, init, plan::Plan};
+use crate::{LoadError, Loaded, plan::Plan};
 
 /// Exit codes, documented in the README.
 pub mod exit {
@@ -55,22 +56,8 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Write a commented multiarch.toml for the Go or Rust project in DIR
-    #[command(after_help = "Examples:\n  mkmulti init\n  mkmulti init services/api --lang go\n  mkmulti init --force")]
-    Init {
-        /// The project directory
-        #[arg(default_value = ".")]
-        dir: PathBuf,
-        /// The language, when it cannot be detected (no go.mod or Cargo.toml, or both)
-        #[arg(long, value_enum)]
-        lang: Option<Lang>,
-        /// Overwrite an existing multiarch.toml
-        #[arg(long)]
-        force: bool,
-        /// Where images are pushed, `HOST/NAMESPACE` (default: the git remote's forge, e.g. ghcr.io/OWNER for
-        /// GitHub, or the Go module path's; else Docker Hub, pushing once `registry.namespace` is set)
-        #[arg(long, value_name = "HOST/NAMESPACE")]
-        registry: Option<String>,
-    },
+    #[command(after_help = init::AFTER_HELP)]
+    Init(init::InitArgs),
     /// Write every output the config asks for
     #[command(
         after_help = "Examples:\n  mkmulti generate\n  mkmulti generate --config deploy/multiarch.toml --out .\n  mkmulti generate --check\n  mkmulti generate --dry-run\n  mkmulti generate --check --format json\n\nA generated file edited by hand is not overwritten unless --force is given; to keep an edit,\nturn that output off in the config's [output] table and own the file."
@@ -148,7 +135,7 @@ pub enum Format {
 /// Runs a parsed command line and returns the process exit code.
 pub fn run(cli: Cli) -> ExitCode {
     let code = match cli.command {
-        Command::Init { dir, lang, force, registry } => cmd_init(dir, lang, force, registry),
+        Command::Init(args) => init::cmd_init(args),
         Command::Generate { config, out, check, dry_run, force, format } => {
             let mode = match (check, dry_run) {
                 (true, _) => Mode::Check,
@@ -342,46 +329,6 @@ fn binary_kind(app: &crate::plan::AppPlan) -> &'static str {
         (Some(_), _) => "static (CGO_ENABLED=0)",
         (None, Some(r)) if r.musl => "static, musl (linked by zig)",
         _ => "links glibc dynamically",
-    }
-}
-
-fn cmd_init(dir: PathBuf, lang: Option<Lang>, force: bool, registry: Option<String>) -> u8 {
-    let lang = lang.map(|l| match l {
-        Lang::Go => init::LangChoice::Go,
-        Lang::Rust => init::LangChoice::Rust,
-    });
-    let opts = init::InitOptions { dir: dir.clone(), lang, force, registry };
-    let mut stdout = Stdout::default();
-    match init::init(&opts) {
-        Ok(init::InitOutcome::Written { path, project }) => {
-            stdout.print(&format!("create     {}\n", path.display()));
-            for (key, file) in &project.kept {
-                stdout.print(&format!("keep       {file} (not mkmulti's: `output.{key} = false` in the config)\n"));
-            }
-            let schema = dir.join(".mkmulti").join("multiarch.schema.json");
-            let written = std::fs::create_dir_all(schema.parent().expect("has a parent"))
-                .and_then(|_| std::fs::write(&schema, crate::schema::json()));
-            match written {
-                Ok(()) => stdout.print(&format!("create     {} (for editor completion)\n", schema.display())),
-                Err(e) => {
-                    eprint(&format!("mkmulti: cannot write {}: {e}\n", schema.display()));
-                    return stdout.finish(exit::IO);
-                }
-            }
-            stdout.print(&format!("next: review {}, then run `mkmulti generate`\n", path.display()));
-            stdout.finish(exit::OK)
-        }
-        Ok(init::InitOutcome::KeptExisting { path }) => {
-            stdout.print(&format!("kept       {} (it exists; --force overwrites it)\n", path.display()));
-            stdout.finish(exit::OK)
-        }
-        Err(e) => {
-            eprint(&format!("mkmulti: {e}\n"));
-            match e {
-                init::InitError::Read { .. } | init::InitError::Write { .. } => exit::IO,
-                _ => exit::INVALID,
-            }
-        }
     }
 }
 

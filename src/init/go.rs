@@ -56,13 +56,14 @@ pub(super) fn detect_go(dir: &Path) -> Result<DetectedProject, InitError> {
         description: None,
         license: None,
         registry: None,
+        platforms: None,
         kept: Vec::new(),
     })
 }
 
 fn go_app(raw_name: &str, main: String) -> DetectedApp {
     let name = sanitize_name(raw_name);
-    DetectedApp { bin: name.clone(), name, main: Some(main), package: None, features: Vec::new() }
+    DetectedApp { bin: name.clone(), name, main: Some(main), ..DetectedApp::default() }
 }
 
 /// Reads the `module` and `go` directives; everything else in `go.mod` is irrelevant here.
@@ -129,7 +130,7 @@ pub(crate) fn has_main_package(dir: &Path) -> Result<bool, InitError> {
 }
 
 /// Reads a Go file's header (comments and build constraints) up to its package clause.
-fn is_main_file(source: &str) -> bool {
+pub(super) fn is_main_file(source: &str) -> bool {
     let mut in_block_comment = false;
     for line in source.lines() {
         let mut line = line.trim();

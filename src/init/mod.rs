@@ -1,10 +1,12 @@
 //! `mkmulti init`: find the Go module or Cargo project in a directory and write a commented `multiarch.toml`
 //! for it.
 //!
-//! Detection reads manifests (`go.mod`, `Cargo.toml`, `rust-toolchain[.toml]`) and directory listings, and only
-//! the `package` clause of Go files; it never runs `go` or `cargo`. The scaffold is generated from the schema
-//! (`scaffold`): only the keys that were detected or must be set are active, every other key is written out
-//! commented with its default.
+//! Detection reads manifests (`go.mod`, `Cargo.toml`, `rust-toolchain[.toml]`) and directory listings, the
+//! `package` clause of Go files, and literal ports in each app's own listen calls (`ports`); it never runs `go` or
+//! `cargo` for it. Flags (`--registry`, `--port`, `--platforms`) override what was detected, and on a terminal
+//! `prompt` asks for the rest. The scaffold is generated from the schema (`scaffold`): only the keys that were
+//! detected, chosen or must be set are active, every other key is written out commented with its default. After
+//! writing it, `lockfile` runs `cargo generate-lockfile` for a Rust project without `Cargo.lock`.
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -16,10 +18,16 @@ use serde::Serialize;
 use crate::config::Language;
 
 pub(crate) mod go;
+pub mod lockfile;
+pub mod ports;
+pub mod prompt;
 mod registry;
 pub(crate) mod rust;
 mod scaffold;
 
+pub use lockfile::{Lockfile, LockfileOutcome};
+pub use ports::PortArg;
+pub use prompt::Terminal;
 pub use registry::DetectedRegistry;
 
 pub use crate::toml_fmt::toml_str;
@@ -51,7 +59,7 @@ impl From<LangChoice> for Language {
 }
 
 /// What `mkmulti init [DIR]` was asked to do.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct InitOptions {
     /// The project directory; `multiarch.toml` is written here.
     pub dir: PathBuf,
@@ -61,14 +69,20 @@ pub struct InitOptions {
     pub force: bool,
     /// `--registry HOST[/NAMESPACE]`: where the images go, instead of what the git remote suggests.
     pub registry: Option<String>,
+    /// `--port`: the ports every app (`PORT`) or one app (`APP=PORT`) listens on, instead of the detected ones.
+    pub ports: Vec<PortArg>,
+    /// `--platforms LIST`: `project.platforms`, instead of the default.
+    pub platforms: Option<Vec<String>>,
+    /// `--no-lockfile`: never run `cargo generate-lockfile` for a Rust project without `Cargo.lock`.
+    pub no_lockfile: bool,
 }
 
 /// What `init` did.
 #[derive(Debug, Clone)]
 #[allow(clippy::large_enum_variant, reason = "made once per run; boxing would only complicate the API")]
 pub enum InitOutcome {
-    /// The scaffold was written to `path`.
-    Written { path: PathBuf, project: DetectedProject },
+    /// The scaffold was written to `path`; `lockfile` says what became of a missing `Cargo.lock`.
+    Written { path: PathBuf, project: DetectedProject, lockfile: LockfileOutcome },
     /// `path` already existed and `force` was off: nothing was read or written.
     KeptExisting { path: PathBuf },
 }
@@ -99,13 +113,15 @@ pub struct DetectedProject {
     pub license: Option<String>,
     /// Where the images go: `--registry`, the git remote's forge or the Go module path's; `None` when unknown.
     pub registry: Option<DetectedRegistry>,
+    /// `project.platforms` from `--platforms` or an answer, with where it came from; `None` for the default.
+    pub platforms: Option<(Vec<String>, String)>,
     /// Files the project has that an output would write and mkmulti did not write: `(output key, path)`. The
     /// scaffold turns those outputs off, so `generate` keeps them.
     pub kept: Vec<(&'static str, String)>,
 }
 
 /// One binary to build into an image.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct DetectedApp {
     /// App name, already in the name grammar.
     pub name: String,
@@ -117,9 +133,16 @@ pub struct DetectedApp {
     pub bin: String,
     /// Rust: the `[[bin]]` table's `required-features`, without which Cargo skips the binary.
     pub features: Vec<String>,
+    /// Rust: the binary's source file relative to the project directory (`src/main.rs`, `server/src/bin/x.rs`),
+    /// when it exists.
+    pub source: Option<String>,
+    /// TCP ports the app listens on: from `--port`, an answer, or a literal in its sources (`ports`).
+    pub ports: Vec<u16>,
+    /// Where `ports` came from, for the scaffold's comment: `detected in cmd/api/main.go:12`, `from --port`.
+    pub ports_from: Option<String>,
 }
 
-/// Why `init` could not write a scaffold. Every variant names the directory or file involved.
+/// Why `init` could not write a scaffold. Every variant names the directory, file or flag involved.
 #[derive(Debug, thiserror::Error)]
 pub enum InitError {
     #[error(
@@ -143,6 +166,15 @@ pub enum InitError {
     #[error("{dir} is not a directory")]
     NotADirectory { dir: PathBuf },
 
+    #[error("`--port {name}=...`: no app `{name}` was detected; the apps are {apps}")]
+    UnknownApp { name: String, apps: String },
+
+    #[error("`{flag}`: {message}")]
+    InvalidFlag { flag: String, message: String },
+
+    #[error("cannot ask: {0}")]
+    Prompt(io::Error),
+
     #[error("cannot read {path}: {source}")]
     Read { path: PathBuf, source: io::Error },
 
@@ -150,9 +182,10 @@ pub enum InitError {
     Write { path: PathBuf, source: io::Error },
 }
 
-/// Detects, renders and writes `DIR/multiarch.toml`. An existing file is kept unless `force` is set; then
-/// nothing is read or written.
-pub fn init(opts: &InitOptions) -> Result<InitOutcome, InitError> {
+/// Detects, renders and writes `DIR/multiarch.toml`, then creates a missing `Cargo.lock`. An existing file is
+/// kept unless `force` is set; then nothing is read or written. With a `terminal`, asks what the flags did not
+/// say (`prompt`) before writing anything.
+pub fn init(opts: &InitOptions, terminal: Option<&mut Terminal>) -> Result<InitOutcome, InitError> {
     let path = opts.dir.join(CONFIG_FILE);
     if !opts.force && exists(&path)? {
         return Ok(InitOutcome::KeptExisting { path });
@@ -160,9 +193,29 @@ pub fn init(opts: &InitOptions) -> Result<InitOutcome, InitError> {
     let mut project = detect(&opts.dir, opts.lang)?;
     project.kept = kept_files(&opts.dir);
     project.registry = match &opts.registry {
-        Some(flag) => Some(registry::from_flag(flag)),
+        Some(flag) => Some(
+            registry::from_flag(flag)
+                .map_err(|message| InitError::InvalidFlag { flag: format!("--registry {flag}"), message })?,
+        ),
         None => registry::detect(&opts.dir, project.module.as_deref()),
     };
+    ports::detect(&opts.dir, &mut project);
+    ports::apply_args(&mut project, &opts.ports)?;
+    if let Some(list) = &opts.platforms {
+        let platforms = prompt::platforms(list)
+            .map_err(|message| InitError::InvalidFlag { flag: "--platforms".into(), message })?;
+        project.platforms = platforms.map(|p| (p, "from --platforms".to_string()));
+    }
+    let mut lockfile = lockfile::plan(&opts.dir, project.language, opts.no_lockfile, std::env::var_os("PATH"));
+    if let Some(terminal) = terminal {
+        let asked = prompt::Flags {
+            registry: opts.registry.is_some(),
+            ports: !opts.ports.is_empty(),
+            platforms: opts.platforms.is_some(),
+        };
+        let questions = prompt::questions(&project, asked, &lockfile);
+        prompt::ask(terminal, &questions, &mut project, &mut lockfile).map_err(InitError::Prompt)?;
+    }
     let text = render(&project);
     let written = if opts.force {
         fs::write(&path, &text)
@@ -171,7 +224,7 @@ pub fn init(opts: &InitOptions) -> Result<InitOutcome, InitError> {
         fs::OpenOptions::new().write(true).create_new(true).open(&path).and_then(|mut f| f.write_all(text.as_bytes()))
     };
     match written {
-        Ok(()) => Ok(InitOutcome::Written { path, project }),
+        Ok(()) => Ok(InitOutcome::Written { path, project, lockfile: lockfile::run(&opts.dir, lockfile) }),
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(InitOutcome::KeptExisting { path }),
         Err(source) => Err(InitError::Write { path, source }),
     }
@@ -240,9 +293,8 @@ fn starting_point(dir: &Path, language: Language) -> DetectedProject {
     let app = DetectedApp {
         name: name.clone(),
         main: (language == Language::Go).then(|| ".".to_string()),
-        package: None,
         bin: name.clone(),
-        features: Vec::new(),
+        ..DetectedApp::default()
     };
     DetectedProject {
         name,
@@ -256,6 +308,7 @@ fn starting_point(dir: &Path, language: Language) -> DetectedProject {
         description: None,
         license: None,
         registry: None,
+        platforms: None,
         kept: Vec::new(),
     }
 }

@@ -13,14 +13,29 @@ pub struct DetectedRegistry {
     pub from: String,
 }
 
-/// `HOST[/NAMESPACE]` as given to `--registry`.
-pub fn from_flag(value: &str) -> DetectedRegistry {
-    let value = value.trim_end_matches('/');
+/// `HOST[/NAMESPACE]` as given to `--registry` (or typed at the prompt), checked against the grammars the
+/// config's `registry.host` and `registry.namespace` follow.
+pub fn from_flag(value: &str) -> Result<DetectedRegistry, String> {
+    let value = value.trim().trim_end_matches('/');
     let (host, namespace) = match value.split_once('/') {
         Some((host, ns)) => (host.to_string(), Some(ns.to_string())),
         None => (value.to_string(), None),
     };
-    DetectedRegistry { host, namespace, from: "--registry".into() }
+    crate::grammar::registry_host(&host).map_err(|e| format!("`{host}`: {e}"))?;
+    if let Some(ns) = &namespace {
+        crate::grammar::repository_path(ns).map_err(|e| format!("`{ns}`: {e}"))?;
+    }
+    Ok(DetectedRegistry { host, namespace, from: "--registry".into() })
+}
+
+impl DetectedRegistry {
+    /// `HOST/NAMESPACE`, or `HOST` alone, as `--registry` takes it.
+    pub fn as_flag(&self) -> String {
+        match &self.namespace {
+            Some(ns) => format!("{}/{ns}", self.host),
+            None => self.host.clone(),
+        }
+    }
 }
 
 /// The registry of the forge the git remote `origin` (of `dir` or a parent, for a monorepo) or the Go module
@@ -114,8 +129,12 @@ mod tests {
 
     #[test]
     fn a_flag_splits_host_and_namespace() {
-        let r = from_flag("registry.example.com:5000/team/sub");
+        let r = from_flag("registry.example.com:5000/team/sub").unwrap();
         assert_eq!((r.host.as_str(), r.namespace.as_deref()), ("registry.example.com:5000", Some("team/sub")));
-        assert_eq!(from_flag("ghcr.io").namespace, None);
+        assert_eq!(r.as_flag(), "registry.example.com:5000/team/sub");
+        assert_eq!(from_flag("ghcr.io/").unwrap().namespace, None);
+        assert!(from_flag("ghcr.io/Acme").unwrap_err().contains("lowercase"));
+        assert!(from_flag("acme").unwrap_err().contains("must contain `.` or `:`"));
+        assert!(from_flag("ghcr.io/a b").is_err());
     }
 }

@@ -33,8 +33,8 @@ pub(super) fn detect_rust(dir: &Path) -> Result<DetectedProject, InitError> {
     let name = match package {
         Some(pkg) => {
             let pkg_name = package_name(pkg, &path)?;
-            for (bin, features) in bin_names(dir, &manifest, pkg, &pkg_name, &path)? {
-                apps.push(DetectedApp { name: sanitize_name(&bin), main: None, package: None, bin, features });
+            for BinTarget { name: bin, features, source } in bin_names(dir, &manifest, pkg, &pkg_name, &path)? {
+                apps.push(DetectedApp { name: sanitize_name(&bin), bin, features, source, ..DetectedApp::default() });
             }
             pkg_name
         }
@@ -49,13 +49,15 @@ pub(super) fn detect_rust(dir: &Path) -> Result<DetectedProject, InitError> {
                 continue;
             };
             let member_name = package_name(member_pkg, &member_path)?;
-            for (bin, features) in bin_names(&member, &member_manifest, member_pkg, &member_name, &member_path)? {
+            let rel = member.strip_prefix(dir).map(|r| r.to_string_lossy().replace('\\', "/")).unwrap_or_default();
+            for target in bin_names(&member, &member_manifest, member_pkg, &member_name, &member_path)? {
                 apps.push(DetectedApp {
-                    features,
-                    name: sanitize_name(&bin),
-                    main: None,
+                    name: sanitize_name(&target.name),
                     package: Some(member_name.clone()),
-                    bin,
+                    bin: target.name,
+                    features: target.features,
+                    source: target.source.map(|s| if rel.is_empty() { s } else { format!("{rel}/{s}") }),
+                    ..DetectedApp::default()
                 });
             }
         }
@@ -81,6 +83,7 @@ pub(super) fn detect_rust(dir: &Path) -> Result<DetectedProject, InitError> {
         description: inherited("description"),
         license: inherited("license"),
         registry: None,
+        platforms: None,
         kept: Vec::new(),
     })
 }
@@ -126,6 +129,15 @@ fn package_str(package: Option<&toml::Table>, workspace_package: Option<&toml::T
     }
 }
 
+/// One binary target of a package.
+struct BinTarget {
+    name: String,
+    /// `required-features` of its `[[bin]]` table.
+    features: Vec<String>,
+    /// Its source file relative to the package directory, when the file exists.
+    source: Option<String>,
+}
+
 /// The binary targets of one package with their `required-features`, as Cargo finds them: `[[bin]]` tables, then
 /// (unless `autobins = false`) `src/main.rs` named after the package, `src/bin/*.rs` and `src/bin/*/main.rs`.
 fn bin_names(
@@ -134,9 +146,10 @@ fn bin_names(
     package: &toml::Table,
     pkg_name: &str,
     path: &Path,
-) -> Result<Vec<(String, Vec<String>)>, InitError> {
+) -> Result<Vec<BinTarget>, InitError> {
     let invalid = |message: String| InitError::InvalidManifest { path: path.to_path_buf(), message };
-    let mut names: Vec<(String, Vec<String>)> = Vec::new();
+    let existing = |rel: &str| pkg_dir.join(rel).is_file().then(|| rel.to_string());
+    let mut names: Vec<BinTarget> = Vec::new();
     let mut claimed: BTreeSet<String> = BTreeSet::new();
     match manifest.get("bin") {
         None => {}
@@ -154,15 +167,24 @@ fn bin_names(
                 if name.is_empty() {
                     return Err(invalid(format!("`[[bin]]` entry {} has no `name`", i + 1)));
                 }
-                if let Some(p) = bin_path {
-                    claimed.insert(p.trim_start_matches("./").replace('\\', "/"));
-                }
+                let source = match bin_path {
+                    Some(p) => {
+                        let p = p.trim_start_matches("./").replace('\\', "/");
+                        claimed.insert(p.clone());
+                        existing(&p)
+                    }
+                    // Cargo's inferred paths for a named `[[bin]]` without `path`.
+                    None => [format!("src/bin/{name}.rs"), format!("src/bin/{name}/main.rs")]
+                        .into_iter()
+                        .chain((name == pkg_name).then(|| "src/main.rs".to_string()))
+                        .find_map(|p| existing(&p)),
+                };
                 let features = bin
                     .get("required-features")
                     .and_then(toml::Value::as_array)
                     .map(|f| f.iter().filter_map(toml::Value::as_str).map(str::to_string).collect())
                     .unwrap_or_default();
-                names.push((name, features));
+                names.push(BinTarget { name, features, source });
             }
         }
         Some(_) => {
@@ -189,8 +211,8 @@ fn bin_names(
             }
         }
         for (name, rel) in found {
-            if !names.iter().any(|(n, _)| *n == name) && !claimed.contains(&rel) {
-                names.push((name, Vec::new()));
+            if !names.iter().any(|b| b.name == name) && !claimed.contains(&rel) {
+                names.push(BinTarget { name, features: Vec::new(), source: Some(rel) });
             }
         }
     }

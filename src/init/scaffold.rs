@@ -143,6 +143,16 @@ fn detected(path: &str, project: &DetectedProject, app: Option<(&DetectedApp, &R
             active: true,
             note: Some("the binary's required-features in Cargo.toml".into()),
         }),
+        ("app.ports", Some((app, _))) if !app.ports.is_empty() => Some(Line {
+            value: format!("[{}]", app.ports.iter().map(u16::to_string).collect::<Vec<_>>().join(", ")),
+            active: true,
+            note: app.ports_from.clone(),
+        }),
+        ("project.platforms", _) => project.platforms.as_ref().map(|(list, from)| Line {
+            value: toml_list(&list.iter().map(String::as_str).collect::<Vec<_>>()),
+            active: true,
+            note: Some(from.clone()),
+        }),
         ("app.go.version", _) => project.go_version.as_deref().and_then(|v| active(toml_str(v))),
         ("app.rust.version", _) => project.rust_version.as_deref().and_then(|v| active(toml_str(v))),
         ("app.healthcheck.command", Some((_, raw))) => Some(Line {
@@ -169,7 +179,10 @@ fn derived(path: &str, app: Option<&RawApp>, project: &DetectedProject) -> Optio
     match (path, app) {
         ("app.bin", Some(raw)) => Some(toml_str(derive::bin(raw))),
         ("app.image", Some(raw)) => Some(toml_str(derive::image_name(raw))),
-        ("app.platforms", _) => Some(toml_list(defaults::PLATFORMS)),
+        ("app.platforms", _) => Some(match &project.platforms {
+            Some((list, _)) => toml_list(&list.iter().map(String::as_str).collect::<Vec<_>>()),
+            None => toml_list(defaults::PLATFORMS),
+        }),
         ("app.runtime-image", Some(raw)) => derive::runtime_image(raw).map(|i| toml_str(&i)),
         ("app.builder-image", Some(raw)) => Some(toml_str(&derive::builder_image(raw))),
         ("app.compose.restart", Some(raw)) => Some(toml_str(derive::compose_restart(raw).name())),
@@ -194,6 +207,10 @@ fn raw_app(project: &DetectedProject, app: &DetectedApp) -> RawApp {
     }
     if let Some(package) = &app.package {
         table.insert("package".into(), package.clone().into());
+    }
+    if !app.ports.is_empty() {
+        let ports: Vec<toml::Value> = app.ports.iter().map(|p| toml::Value::Integer(i64::from(*p))).collect();
+        table.insert("ports".into(), ports.into());
     }
     if !app.features.is_empty() {
         let features: toml::Table =

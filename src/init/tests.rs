@@ -12,16 +12,16 @@ fn write(root: &Path, rel: &str, contents: &str) {
 }
 
 fn go_app(name: &str, main: &str) -> DetectedApp {
-    DetectedApp { name: name.into(), main: Some(main.into()), package: None, bin: name.into(), features: Vec::new() }
+    DetectedApp { name: name.into(), main: Some(main.into()), bin: name.into(), ..DetectedApp::default() }
 }
 
-fn rust_app(name: &str, package: Option<&str>, bin: &str) -> DetectedApp {
+fn rust_app(name: &str, package: Option<&str>, bin: &str, source: Option<&str>) -> DetectedApp {
     DetectedApp {
         name: name.into(),
-        main: None,
         package: package.map(Into::into),
         bin: bin.into(),
-        features: Vec::new(),
+        source: source.map(Into::into),
+        ..DetectedApp::default()
     }
 }
 
@@ -48,6 +48,7 @@ fn rendered(project: &DetectedProject) -> String {
         assert_eq!(raw_app.bin.clone().unwrap_or_else(|| raw_app.name.clone()), app.bin);
         assert_eq!(raw_app.go.version, project.go_version);
         assert_eq!(raw_app.rust.version, project.rust_version);
+        assert_eq!(raw_app.ports, app.ports);
     }
 
     // Uncommenting every `# key = value` line must still give a valid config with the same defaults.
@@ -142,9 +143,8 @@ fn go_root_main_is_named_after_the_module() {
     let second = DetectedApp {
         name: "my-app-2".into(),
         main: Some("./cmd/my.app".into()),
-        package: None,
         bin: "my-app".into(),
-        features: Vec::new(),
+        ..DetectedApp::default()
     };
     assert_eq!(p.apps, vec![go_app("my-app", "."), second]);
     let text = rendered(&p);
@@ -204,7 +204,7 @@ fn rust_single_package() {
     let p = detect(dir.path(), None).unwrap();
     assert_eq!(p.name, "my-tool");
     assert_eq!(p.language, Language::Rust);
-    assert_eq!(p.apps, vec![rust_app("my-tool", None, "My_Tool")]);
+    assert_eq!(p.apps, vec![rust_app("my-tool", None, "My_Tool", Some("src/main.rs"))]);
     assert_eq!(p.rust_version.as_deref(), Some("1.80"));
     assert_eq!(p.description.as_deref(), Some("A tool"));
     assert_eq!(p.license.as_deref(), Some("MIT OR Apache-2.0"));
@@ -235,10 +235,10 @@ fn rust_bins_and_src_bin() {
     assert_eq!(
         p.apps,
         vec![
-            rust_app("admin-cli", None, "admin_cli"),
-            rust_app("migrate", None, "migrate"),
-            rust_app("server", None, "server"),
-            rust_app("tool", None, "tool"),
+            rust_app("admin-cli", None, "admin_cli", Some("src/admin.rs")),
+            rust_app("migrate", None, "migrate", Some("src/bin/migrate.rs")),
+            rust_app("server", None, "server", Some("src/main.rs")),
+            rust_app("tool", None, "tool", Some("src/bin/tool/main.rs")),
         ]
     );
     assert_eq!(p.rust_version.as_deref(), Some("1.82.0"), "the pinned toolchain wins over rust-version");
@@ -253,7 +253,7 @@ fn rust_autobins_off_and_channel_names() {
     write(dir.path(), "src/main.rs", "fn main() {}\n");
     write(dir.path(), "src/bin/extra.rs", "fn main() {}\n");
     let p = detect(dir.path(), None).unwrap();
-    assert_eq!(p.apps, vec![rust_app("only", None, "only")]);
+    assert_eq!(p.apps, vec![rust_app("only", None, "only", None)]);
     assert_eq!(p.rust_version, None, "`stable` is not an image tag mkmulti pins");
 }
 
@@ -282,7 +282,13 @@ fn rust_virtual_workspace() {
     write(&dir, "tools/cli/src/cli.rs", "fn main() {}\n");
     let p = detect(&dir, None).unwrap();
     assert_eq!(p.name, "my-workspace");
-    assert_eq!(p.apps, vec![rust_app("api", Some("api"), "api"), rust_app("cli", Some("cli-tool"), "cli")]);
+    assert_eq!(
+        p.apps,
+        vec![
+            rust_app("api", Some("api"), "api", Some("crates/api/src/main.rs")),
+            rust_app("cli", Some("cli-tool"), "cli", Some("tools/cli/src/cli.rs"))
+        ]
+    );
     assert_eq!(p.rust_version.as_deref(), Some("1.85"));
     assert_eq!(p.license.as_deref(), Some("MIT"));
     let text = rendered(&p);
@@ -297,7 +303,13 @@ fn rust_root_package_in_its_own_workspace() {
     write(dir.path(), "xtask/Cargo.toml", "[package]\nname = \"xtask\"\n");
     write(dir.path(), "xtask/src/main.rs", "fn main() {}\n");
     let p = detect(dir.path(), None).unwrap();
-    assert_eq!(p.apps, vec![rust_app("app", None, "app"), rust_app("xtask", Some("xtask"), "xtask")]);
+    assert_eq!(
+        p.apps,
+        vec![
+            rust_app("app", None, "app", Some("src/main.rs")),
+            rust_app("xtask", Some("xtask"), "xtask", Some("xtask/src/main.rs"))
+        ]
+    );
     rendered(&p);
 }
 
@@ -348,7 +360,7 @@ fn no_manifest_needs_lang() {
     assert_eq!(go.apps, vec![go_app("new-service", ".")]);
     rendered(&go);
     let rust = detect(&dir, Some(LangChoice::Rust)).unwrap();
-    assert_eq!(rust.apps, vec![rust_app("new-service", None, "new-service")]);
+    assert_eq!(rust.apps, vec![rust_app("new-service", None, "new-service", None)]);
     rendered(&rust);
 
     let err = detect(&tmp.path().join("absent"), None).unwrap_err();
@@ -361,11 +373,11 @@ fn no_manifest_needs_lang() {
 fn init_keeps_an_existing_file_unless_forced() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "go.mod", "module example.com/svc\n\ngo 1.22\n");
-    let opts = |force| InitOptions { dir: dir.path().to_path_buf(), lang: None, force, registry: None };
+    let opts = |force| InitOptions { dir: dir.path().to_path_buf(), force, ..InitOptions::default() };
     let path = dir.path().join(CONFIG_FILE);
 
-    match init(&opts(false)).unwrap() {
-        InitOutcome::Written { path: written, project } => {
+    match init(&opts(false), None).unwrap() {
+        InitOutcome::Written { path: written, project, .. } => {
             assert_eq!(written, path);
             assert_eq!(project.name, "svc");
             assert_eq!(fs::read_to_string(&path).unwrap(), render(&project));
@@ -374,10 +386,10 @@ fn init_keeps_an_existing_file_unless_forced() {
     }
 
     fs::write(&path, "# mine\n").unwrap();
-    assert!(matches!(init(&opts(false)).unwrap(), InitOutcome::KeptExisting { path: kept } if kept == path));
+    assert!(matches!(init(&opts(false), None).unwrap(), InitOutcome::KeptExisting { path: kept } if kept == path));
     assert_eq!(fs::read_to_string(&path).unwrap(), "# mine\n");
 
-    assert!(matches!(init(&opts(true)).unwrap(), InitOutcome::Written { .. }));
+    assert!(matches!(init(&opts(true), None).unwrap(), InitOutcome::Written { .. }));
     assert!(fs::read_to_string(&path).unwrap().starts_with("#:schema "));
 }
 
@@ -385,10 +397,10 @@ fn init_keeps_an_existing_file_unless_forced() {
 fn init_keeps_an_existing_file_even_without_a_project() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), CONFIG_FILE, "# mine\n");
-    let opts = InitOptions { dir: dir.path().to_path_buf(), lang: None, force: false, registry: None };
-    assert!(matches!(init(&opts).unwrap(), InitOutcome::KeptExisting { .. }));
+    let opts = InitOptions { dir: dir.path().to_path_buf(), ..InitOptions::default() };
+    assert!(matches!(init(&opts, None).unwrap(), InitOutcome::KeptExisting { .. }));
     let forced = InitOptions { force: true, ..opts };
-    assert!(matches!(init(&forced), Err(InitError::NoProject { .. })));
+    assert!(matches!(init(&forced, None), Err(InitError::NoProject { .. })));
     assert_eq!(fs::read_to_string(dir.path().join(CONFIG_FILE)).unwrap(), "# mine\n");
 }
 
@@ -447,4 +459,44 @@ fn required_features_of_a_bin_are_carried_into_the_scaffold() {
     let text = rendered(&p);
     assert!(text.contains("\nrust.features = [\"http\", \"tls\"]  #"), "{text}");
     assert!(text.contains("\nrust.version = \"1.80\"  #"), "both keys of the rust table survive: {text}");
+}
+
+#[test]
+fn a_named_bin_without_a_path_has_the_source_cargo_infers() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "Cargo.toml",
+        "[package]\nname = \"y\"\nautobins = false\n\n[[bin]]\nname = \"srv\"\n\n[[bin]]\nname = \"y\"\n\n[[bin]]\nname = \"gone\"\n",
+    );
+    write(dir.path(), "src/main.rs", "fn main() {}\n");
+    write(dir.path(), "src/bin/srv/main.rs", "fn main() {}\n");
+    let p = detect(dir.path(), None).unwrap();
+    let sources: Vec<(&str, Option<&str>)> = p.apps.iter().map(|a| (a.bin.as_str(), a.source.as_deref())).collect();
+    assert_eq!(sources, [("gone", None), ("srv", Some("src/bin/srv/main.rs")), ("y", Some("src/main.rs"))]);
+}
+
+#[test]
+fn ports_and_platforms_are_active_and_say_where_they_came_from() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = detect(dir.path(), Some(LangChoice::Go)).unwrap();
+    p.apps[0].ports = vec![8080, 9090];
+    p.apps[0].ports_from = Some("detected in main.go:7".into());
+    p.platforms = Some((vec!["linux/amd64".into(), "linux/ppc64le".into()], "from --platforms".into()));
+    let text = render(&p);
+    assert!(
+        text.contains(
+            "\nports = [8080, 9090]  # TCP ports the app listens on (`EXPOSE`, compose `ports`) (detected in main.go:7)\n"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("\nplatforms = [\"linux/amd64\", \"linux/ppc64le\"]  #"), "{text}");
+    assert!(text.contains("(from --platforms)\n"), "{text}");
+    // The derived defaults shown follow: the app's platforms are the project's, and a server restarts.
+    assert!(text.contains("\n# platforms = [\"linux/amd64\", \"linux/ppc64le\"]  #"), "{text}");
+    assert!(text.contains("\n# compose.restart = \"unless-stopped\"  #"), "{text}");
+    let loaded = crate::load_str(&text, "multiarch.toml", "multiarch.toml").unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(loaded.plan.apps[0].ports, [8080, 9090]);
+    let oci: Vec<&str> = loaded.plan.apps[0].platforms.iter().map(|pl| pl.oci).collect();
+    assert_eq!(oci, ["linux/amd64", "linux/ppc64le"]);
 }
