@@ -46,12 +46,16 @@ fn io_err(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
     move |source| WriteError::Io { path: path.to_path_buf(), source }
 }
 
-/// Compares each rendered file with what is on disk under `out`.
-pub fn compare<'a>(out: &Path, files: &'a [GeneratedFile]) -> Result<Vec<Planned<'a>>, WriteError> {
+/// Compares each rendered file with what is on disk under `out`. Files are named relative to `out` and must stay
+/// inside `within`, which is `out` or a directory above it (the repository root the workflow goes to, `ci.root`).
+pub fn compare<'a>(out: &Path, within: &Path, files: &'a [GeneratedFile]) -> Result<Vec<Planned<'a>>, WriteError> {
     if !out.is_dir() {
         return Err(WriteError::NoOutputDir { path: out.to_path_buf() });
     }
-    let root = out.canonicalize().map_err(io_err(out))?;
+    let root = within.canonicalize().map_err(io_err(within))?;
+    if !out.canonicalize().map_err(io_err(out))?.starts_with(&root) {
+        return Err(WriteError::Escapes { path: out.to_path_buf() });
+    }
     files
         .iter()
         .map(|file| {
@@ -219,14 +223,33 @@ mod tests {
     fn paths_cannot_escape_the_output_directory() {
         let dir = tempfile::tempdir().unwrap();
         let files = [file("../evil", "x")];
-        assert!(matches!(compare(dir.path(), &files), Err(WriteError::Escapes { .. })));
+        assert!(matches!(compare(dir.path(), dir.path(), &files), Err(WriteError::Escapes { .. })));
         #[cfg(unix)]
         {
             let outside = tempfile::tempdir().unwrap();
             std::os::unix::fs::symlink(outside.path(), dir.path().join("scripts")).unwrap();
             let files = [file("scripts/x.sh", "x")];
-            assert!(matches!(compare(dir.path(), &files), Err(WriteError::Escapes { .. })));
+            assert!(matches!(compare(dir.path(), dir.path(), &files), Err(WriteError::Escapes { .. })));
         }
+    }
+
+    #[test]
+    fn the_workflow_may_go_up_to_the_repository_root_and_no_further() {
+        let repo = tempfile::tempdir().unwrap();
+        let out = repo.path().join("services/api");
+        fs::create_dir_all(&out).unwrap();
+        let files = [file("../../.github/workflows/docker.yml", "w")];
+        assert!(matches!(compare(&out, &out, &files), Err(WriteError::Escapes { .. })));
+        assert!(matches!(compare(&out, &out.join(".."), &files), Err(WriteError::Escapes { .. })));
+        let planned = compare(&out, &out.join("../.."), &files).unwrap();
+        assert_eq!(planned[0].change, Change::Create);
+        write(&planned, false).unwrap();
+        assert_eq!(fs::read_to_string(repo.path().join(".github/workflows/docker.yml")).unwrap(), "w");
+        let beside = tempfile::tempdir().unwrap();
+        assert!(
+            matches!(compare(&out, beside.path(), &files), Err(WriteError::Escapes { .. })),
+            "the root must hold the output directory"
+        );
     }
 
     #[test]
@@ -236,7 +259,7 @@ mod tests {
         // `b/c` cannot be created because `b` is a file.
         fs::write(dir.path().join("b"), "blocker").unwrap();
         let files = [file("a", "new"), file("new-file", "n"), file("b/c", "x")];
-        let mut planned = compare(dir.path(), &files).unwrap();
+        let mut planned = compare(dir.path(), dir.path(), &files).unwrap();
         for p in &mut planned {
             p.change = if p.current.is_some() { Change::Update } else { Change::Create };
         }
@@ -250,7 +273,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         fs::write(dir.path().join("blocker"), "a file where a directory is needed").unwrap();
         let files = [file(".github/workflows/docker.yml", "w"), file("scripts/x.sh", "s"), file("blocker/y", "x")];
-        let mut planned = compare(dir.path(), &files).unwrap();
+        let mut planned = compare(dir.path(), dir.path(), &files).unwrap();
         for p in &mut planned {
             p.change = Change::Create;
         }
@@ -268,12 +291,15 @@ mod tests {
         let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
         assert!(made.success());
         let files = [file("Makefile", "x")];
-        match compare(dir.path(), &files) {
+        match compare(dir.path(), dir.path(), &files) {
             Err(WriteError::NotRegular { kind, .. }) => assert_eq!(kind, "a FIFO (named pipe)"),
             other => panic!("{other:?}"),
         }
         fs::create_dir(dir.path().join("compose.yaml")).unwrap();
         let files = [file("compose.yaml", "x")];
-        assert!(matches!(compare(dir.path(), &files), Err(WriteError::NotRegular { kind: "a directory", .. })));
+        assert!(matches!(
+            compare(dir.path(), dir.path(), &files),
+            Err(WriteError::NotRegular { kind: "a directory", .. })
+        ));
     }
 }

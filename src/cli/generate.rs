@@ -40,7 +40,9 @@ pub(super) fn cmd_generate(config: &Path, out: Option<PathBuf>, mode: Mode, forc
         report_notes(&loaded.notes);
     }
     let files = render::render(&loaded.plan);
-    let planned = match write::compare(&out, &files) {
+    // Every file goes into `out`, except the workflow, at the repository root `ci.root` names.
+    let within = out.join(&loaded.plan.ci.root);
+    let planned = match write::compare(&out, &within, &files) {
         Ok(p) => p,
         Err(e) => return io_failure(&e.to_string()),
     };
@@ -160,15 +162,17 @@ fn label(change: Change, force: bool) -> &'static str {
     }
 }
 
-/// The `[output]` switch that owns a generated path.
+/// The `[output]` switch that owns a generated path (Dockerfiles and `.dockerignore` also in build contexts, the
+/// workflow also at a repository root above).
 fn output_key(path: &str) -> &'static str {
+    let name = path.rsplit('/').next().unwrap_or(path);
     match path {
-        p if p.starts_with("Dockerfile") => "dockerfile",
+        p if p.starts_with(".github/") || p.contains("/.github/") => "workflow",
         "Makefile" => "makefile",
         "compose.yaml" => "compose",
-        ".dockerignore" => "dockerignore",
         "docker-bake.hcl" => "bake",
-        p if p.starts_with(".github/") => "workflow",
+        _ if name.starts_with("Dockerfile") => "dockerfile",
+        _ if name == ".dockerignore" => "dockerignore",
         _ => "scripts",
     }
 }

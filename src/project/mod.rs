@@ -13,28 +13,101 @@ use crate::config::{Language, RawConfig};
 use crate::diagnostics::{Diagnostic, KeyPath};
 use crate::init::{self, DetectedProject, LangChoice};
 use crate::plan::{AppPlan, Plan};
+use crate::resolve::derive;
 
-/// Every problem the project's files show for this plan, each at the config key it is about.
+/// Every problem the project's files show for this plan, each at the config key it is about. `dir` is the
+/// config's directory (where the generated files go); each app is checked in its own build context below it.
 pub fn check(raw: &RawConfig, plan: &Plan, dir: &Path) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let mut detected: [Option<Result<DetectedProject, String>>; 2] = [None, None];
+    // One detection per context and language: apps of one module or workspace share it.
+    let mut detected: Vec<((String, bool), Result<DetectedProject, String>)> = Vec::new();
     for (i, app) in plan.apps.iter().enumerate() {
         let p = KeyPath::root().key("app").index(i);
-        let slot = usize::from(app.language == Language::Rust);
-        let choice = if app.language == Language::Go { LangChoice::Go } else { LangChoice::Rust };
-        let project = detected[slot].get_or_insert_with(|| detect(dir, choice));
-        match project {
-            Err(why) => out.push(Diagnostic::error(p.key("language"), why.clone()).with_help(format!(
-                "run mkmulti in the project's root, where the build context starts (the config's directory: {})",
-                dir.display()
-            ))),
+        let context = dir.join(&app.context);
+        if !context.is_dir() {
+            let key = if raw.app[i].context.is_some() { p.key("context") } else { p.key("language") };
+            out.push(
+                Diagnostic::error(key, format!("the build context `{}` is not a directory", context.display()))
+                    .with_help(
+                        "`context` is the directory of the app's go.mod or Cargo.toml, relative to the config's",
+                    ),
+            );
+            continue;
+        }
+        let rust = app.language == Language::Rust;
+        let choice = if rust { LangChoice::Rust } else { LangChoice::Go };
+        let slot = (app.context.clone(), rust);
+        let at = match detected.iter().position(|(k, _)| *k == slot) {
+            Some(at) => at,
+            None => {
+                detected.push((slot, detect(&context, choice)));
+                detected.len() - 1
+            }
+        };
+        match &detected[at].1 {
+            Err(why) => out.push(Diagnostic::error(p.key("language"), why.clone()).with_help(if app.context == "." {
+                format!(
+                    "run mkmulti in the project's root, where the build context starts (the config's directory: {}), \
+                     or set the app's `context` to the directory of its module",
+                    dir.display()
+                )
+            } else {
+                "point the app's `context` at the directory of its go.mod or Cargo.toml".to_string()
+            })),
             Ok(project) => match app.language {
-                Language::Go => go(&p, raw, app, project, dir, &mut out),
-                Language::Rust => rust(&p, raw, app, project, dir, &mut out),
+                Language::Go => go(&p, raw, app, project, &context, &mut out),
+                Language::Rust => rust_app(&p, raw, app, project, &context, &mut out),
             },
         }
     }
+    if plan.output.workflow {
+        out.extend(repository_root(raw, dir));
+    }
     out
+}
+
+/// A config inside a git repository whose top is above it, without `ci.root`: the workflow would land where
+/// GitHub never runs it. And a `ci.root` that points elsewhere than the repository's top.
+fn repository_root(raw: &RawConfig, dir: &Path) -> Option<Diagnostic> {
+    let real = dir.canonicalize().ok()?;
+    // `.git` is a directory in a clone, a file in a worktree or submodule.
+    let top = real.ancestors().position(|d| d.join(".git").exists())?;
+    let levels = derive::ci_root_levels(&raw.ci.root);
+    if top == levels {
+        return None;
+    }
+    let up = if top == 0 { ".".to_string() } else { vec![".."; top].join("/") };
+    let key = KeyPath::root().key("ci").key("root");
+    Some(if levels == 0 {
+        Diagnostic::warning(
+            key,
+            format!(
+                "the git repository's top is `{up}`, but the workflow goes to this directory's .github/workflows, \
+                 where GitHub never runs it"
+            ),
+        )
+        .with_help(format!("set `root = \"{up}\"` in [ci]: the workflow is then written at the repository's top"))
+    } else {
+        Diagnostic::warning(key, format!("`root = \"{}\"`, but the git repository's top is `{up}`", raw.ci.root))
+            .with_help(format!("set `root = \"{up}\"` in [ci]"))
+    })
+}
+
+/// The names of the last `levels` directories of `dir`'s real path: from the repository root `ci.root` names down
+/// to `dir`. Fewer when the path has fewer; none when it cannot be resolved (the rule then says so).
+pub fn repo_dirs(dir: &Path, levels: usize) -> Vec<String> {
+    if levels == 0 {
+        return Vec::new();
+    }
+    let Ok(real) = dir.canonicalize() else { return Vec::new() };
+    let names: Vec<String> = real
+        .components()
+        .filter_map(|c| match c {
+            std::path::Component::Normal(name) => Some(name.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect();
+    names[names.len().saturating_sub(levels)..].to_vec()
 }
 
 fn detect(dir: &Path, choice: LangChoice) -> Result<DetectedProject, String> {
@@ -88,7 +161,14 @@ fn go(p: &KeyPath, raw: &RawConfig, app: &AppPlan, project: &DetectedProject, di
     }
 }
 
-fn rust(p: &KeyPath, raw: &RawConfig, app: &AppPlan, project: &DetectedProject, dir: &Path, out: &mut Vec<Diagnostic>) {
+fn rust_app(
+    p: &KeyPath,
+    raw: &RawConfig,
+    app: &AppPlan,
+    project: &DetectedProject,
+    dir: &Path,
+    out: &mut Vec<Diagnostic>,
+) {
     let Some(r) = &app.rust else { return };
     if !dir.join("Cargo.lock").is_file() {
         out.push(

@@ -124,8 +124,10 @@ pub fn render(plan: &Plan) -> Vec<GeneratedFile> {
         }
     }
     if plan.output.dockerignore {
-        let body = render_view(env, TEMPLATE_DOCKERIGNORE, &views::dockerignore::DockerignoreView::new(plan));
-        files.push(finish(plan, ".dockerignore", None, &body, false));
+        for view in views::dockerignore::DockerignoreView::all(plan) {
+            let body = render_view(env, TEMPLATE_DOCKERIGNORE, &view);
+            files.push(finish(plan, &view.path(), None, &body, false));
+        }
     }
     if plan.output.makefile {
         let body = render_view(env, TEMPLATE_MAKEFILE, &views::makefile::MakefileView::new(plan));

@@ -93,7 +93,40 @@ pub fn bin_path(app: &RawApp) -> String {
     format!("{BIN_DIR}/{}", bin(app))
 }
 
-/// The repository under the registry prefix.
+/// The app's build context relative to the config's directory, without a leading `./`: `.` or `services/api`.
+pub fn context(app: &RawApp) -> &str {
+    let written = app.context.as_deref().unwrap_or(defaults::APP_CONTEXT);
+    match written.strip_prefix("./") {
+        Some(rest) if !rest.is_empty() => rest,
+        _ => written,
+    }
+}
+
+/// Where an app's Dockerfile is written, relative to the config's directory: `Dockerfile` for the one app,
+/// `Dockerfile.<app>` beside other apps' in the config's directory; inside the app's own context
+/// (`services/api/Dockerfile`) when it builds from another one, `Dockerfile.<app>` there when apps share that
+/// context. The one derivation of Dockerfile paths.
+pub fn dockerfile(raw: &RawConfig, app: &RawApp) -> String {
+    let ctx = context(app);
+    let sharing = if ctx == "." { raw.app.len() } else { raw.app.iter().filter(|a| context(a) == ctx).count() };
+    let name = if sharing > 1 { format!("Dockerfile.{}", app.name) } else { "Dockerfile".to_string() };
+    join(ctx, &name)
+}
+
+/// `dir/path`, or `path` when `dir` is `.`.
+pub fn join(dir: &str, path: &str) -> String {
+    if dir == "." { path.to_string() } else { format!("{dir}/{path}") }
+}
+
+/// How many directories `ci.root` climbs: `..` parts (0 for `.`, and for a value its rule refuses).
+pub fn ci_root_levels(root: &str) -> usize {
+    if crate::grammar::ci_root(root).is_err() {
+        return 0;
+    }
+    root.split('/').filter(|p| *p == "..").count()
+}
+
+/// The repository under the registry prefix./// The repository under the registry prefix.
 pub fn image_name(app: &RawApp) -> &str {
     app.image.as_deref().unwrap_or(&app.name)
 }
