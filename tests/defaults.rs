@@ -55,6 +55,7 @@ fn project(language: Language) -> DetectedProject {
         description: None,
         license: None,
         registry: None,
+        ci_root: None,
         kept: Vec::new(),
     }
 }

@@ -56,6 +56,7 @@ pub(super) fn detect_go(dir: &Path) -> Result<DetectedProject, InitError> {
         description: None,
         license: None,
         registry: None,
+        ci_root: None,
         kept: Vec::new(),
     })
 }

@@ -20,7 +20,7 @@ mod registry;
 pub(crate) mod rust;
 mod scaffold;
 
-pub use registry::DetectedRegistry;
+pub use registry::{DetectedRegistry, repository_top};
 
 pub use crate::toml_fmt::toml_str;
 pub use scaffold::render;
@@ -99,6 +99,9 @@ pub struct DetectedProject {
     pub license: Option<String>,
     /// Where the images go: `--registry`, the git remote's forge or the Go module path's; `None` when unknown.
     pub registry: Option<DetectedRegistry>,
+    /// `ci.root`: the way up to the git repository's top (`../..`), when the project is below it; `None` at the top
+    /// or outside git.
+    pub ci_root: Option<String>,
     /// Files the project has that an output would write and mkmulti did not write: `(output key, path)`. The
     /// scaffold turns those outputs off, so `generate` keeps them.
     pub kept: Vec<(&'static str, String)>,
@@ -159,6 +162,7 @@ pub fn init(opts: &InitOptions) -> Result<InitOutcome, InitError> {
     }
     let mut project = detect(&opts.dir, opts.lang)?;
     project.kept = kept_files(&opts.dir);
+    project.ci_root = registry::ci_root(&opts.dir);
     project.registry = match &opts.registry {
         Some(flag) => Some(registry::from_flag(flag)),
         None => registry::detect(&opts.dir, project.module.as_deref()),
@@ -256,6 +260,7 @@ fn starting_point(dir: &Path, language: Language) -> DetectedProject {
         description: None,
         license: None,
         registry: None,
+        ci_root: None,
         kept: Vec::new(),
     }
 }

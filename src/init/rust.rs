@@ -81,6 +81,7 @@ pub(super) fn detect_rust(dir: &Path) -> Result<DetectedProject, InitError> {
         description: inherited("description"),
         license: inherited("license"),
         registry: None,
+        ci_root: None,
         kept: Vec::new(),
     })
 }

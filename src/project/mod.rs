@@ -69,9 +69,7 @@ pub fn check(raw: &RawConfig, plan: &Plan, dir: &Path) -> Vec<Diagnostic> {
 /// A config inside a git repository whose top is above it, without `ci.root`: the workflow would land where
 /// GitHub never runs it. And a `ci.root` that points elsewhere than the repository's top.
 fn repository_root(raw: &RawConfig, dir: &Path) -> Option<Diagnostic> {
-    let real = dir.canonicalize().ok()?;
-    // `.git` is a directory in a clone, a file in a worktree or submodule.
-    let top = real.ancestors().position(|d| d.join(".git").exists())?;
+    let top = init::repository_top(dir)?;
     let levels = derive::ci_root_levels(&raw.ci.root);
     if top == levels {
         return None;
