@@ -434,6 +434,31 @@ mod tests {
     }
 
     #[test]
+    fn an_accepted_build_context_is_plain_in_every_sink() {
+        // Every character a Makefile, a shell, YAML, HCL, compose or a GitHub path filter reads as syntax, and
+        // every way out of the config's directory, spliced into a context that is accepted alone.
+        let hostile = [
+            "$", "$(id)", "`", "'", "\"", "#", ";", "&", "|", "*", "?", "[", "]", "!", "{", "}", ":", "%", "=", "\\",
+            " ", "\t", "\n", "~", ",", "+", "@", "..", "../", "/..", "/", "//", "-x", ".x", "é",
+        ];
+        let plain = |c: char| c.is_ascii_alphanumeric() || "._-/".contains(c);
+        for h in hostile {
+            for value in [h.to_string(), format!("services/{h}"), format!("{h}/api"), format!("services{h}api")] {
+                if context(&value).is_ok() {
+                    assert!(value.chars().all(plain), "{value:?}");
+                    let parts: Vec<&str> = value.trim_start_matches("./").split('/').collect();
+                    assert!(parts.iter().all(|p| !p.is_empty() && !p.starts_with(['.', '-'])), "{value:?}");
+                }
+            }
+        }
+        assert!(context(".").is_ok() && context("./services/api").is_ok() && context("svc.v2/api_1").is_ok());
+        assert!(context("services/..").is_err() && context("services/api/").is_err() && context("").is_err());
+        assert!(context(&"a".repeat(CONTEXT_MAX + 1)).is_err());
+        assert!(ci_root("..").is_ok() && ci_root("../../..").is_ok() && ci_root(".").is_ok());
+        assert!(ci_root("./..").is_err() && ci_root("../").is_err() && ci_root("../x").is_err());
+    }
+
+    #[test]
     fn image_references_follow_distribution_reference() {
         for ok in [
             "alpine:3.22",

@@ -138,6 +138,32 @@ fn a_config_below_the_repository_top_writes_the_workflow_there() {
 }
 
 #[test]
+fn two_services_cannot_share_one_workflow_file_at_the_top() {
+    let repo = service_below_a_repository();
+    go_module(repo.path(), "services/web", "example.com/web");
+    for app in ["api", "web"] {
+        let config = format!("{HEAD}[ci]\nroot = \"../..\"\n[[app]]\nname = \"{app}\"\nlanguage = \"go\"\n");
+        write(repo.path(), &format!("services/{app}/multiarch.toml"), &config);
+    }
+    let out = mkmulti(&repo.path().join("services/api"), &["generate"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = mkmulti(&repo.path().join("services/web"), &["generate"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    let err = stderr(&out);
+    assert!(err.contains("docker.yml was generated from services/api/multiarch.toml, another config"), "{err}");
+    assert!(err.contains("`workflow = \"...\"` in [ci]") && err.contains("nothing was written"), "{err}");
+    assert!(!repo.path().join("services/web/Dockerfile").exists(), "nothing at all is written");
+    // Named apart, both workflows live side by side.
+    let web = repo.path().join("services/web/multiarch.toml");
+    let config = fs::read_to_string(&web).unwrap().replace("root = \"../..\"", "root = \"../..\"\nworkflow = \"web\"");
+    fs::write(&web, config).unwrap();
+    let out = mkmulti(&repo.path().join("services/web"), &["generate"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let workflow = fs::read_to_string(repo.path().join(".github/workflows/web.yml")).unwrap();
+    assert!(workflow.contains("      - \"services/web/**\"\n      - \".github/workflows/web.yml\"\n"), "{workflow}");
+}
+
+#[test]
 fn a_config_below_the_repository_top_without_ci_root_is_warned_about() {
     let repo = service_below_a_repository();
     let api = repo.path().join("services/api");

@@ -47,7 +47,7 @@ pub(super) fn cmd_generate(config: &Path, out: Option<PathBuf>, mode: Mode, forc
         Err(e) => return io_failure(&e.to_string()),
     };
     let stale = planned.iter().any(|p| p.change != Change::Unchanged);
-    let edited = planned.iter().any(|p| p.change == Change::Edited);
+    let edited = planned.iter().any(|p| matches!(p.change, Change::Edited | Change::OtherConfig));
     let code = match mode {
         Mode::Check if stale => exit::DRIFT,
         Mode::Check | Mode::DryRun => exit::OK,
@@ -127,6 +127,14 @@ fn report_human(mode: Mode, out: &Path, planned: &[Planned<'_>], force: bool, co
             for p in &edited {
                 eprint(&format!("mkmulti: {} was edited by hand since mkmulti wrote it\n", shown(out, &p.file.path)));
             }
+            for p in planned.iter().filter(|p| p.change == Change::OtherConfig) {
+                let other = p.current.as_deref().and_then(write::generated_from).unwrap_or("another config");
+                eprint(&format!(
+                    "mkmulti: {} was generated from {other}, another config\nhelp: give this config's workflow a name of \
+                     its own with `workflow = \"...\"` in [ci] (each service of a repository needs one)\n",
+                    shown(out, &p.file.path)
+                ));
+            }
             if !edited.is_empty() {
                 eprint(&format!(
                     "help: run `mkmulti generate --force` to replace {}, or keep the edit by turning that output off in the\n      config's [output] table and owning the file; `mkmulti generate --check` shows the differences\n",
@@ -157,8 +165,9 @@ fn label(change: Change, force: bool) -> &'static str {
         Change::Create => "create",
         Change::Update => "update",
         Change::Unchanged => "unchanged",
-        Change::Edited if force => "overwrite",
+        Change::Edited | Change::OtherConfig if force => "overwrite",
         Change::Edited => "edited",
+        Change::OtherConfig => "other-config",
     }
 }
 

@@ -385,6 +385,30 @@ mod tests {
     }
 
     #[test]
+    fn path_filters_name_what_the_build_reads_unless_an_app_builds_from_the_root() {
+        let raw = crate::resolve::rules::testing::config(
+            "[[app]]\nname = \"a\"\nlanguage = \"go\"\ncontext = \"svc/a\"\n\
+             [[app]]\nname = \"b\"\nlanguage = \"go\"\ncontext = \"svc/b\"\n",
+        );
+        let ci = plan(&raw, "multiarch.toml", &Site::default()).ci;
+        assert_eq!(ci.paths, ["svc/a/**", "svc/b/**", "multiarch.toml", "scripts/**", ".github/workflows/docker.yml"]);
+        assert_eq!((ci.repo_dir.as_str(), ci.workflow_path.as_str()), (".", ".github/workflows/docker.yml"));
+        // Below the repository's top: everything is named from there, the config's directory covering it all.
+        let mut below = crate::resolve::rules::testing::config_with_app("language = \"go\"");
+        below.ci.root = "../..".into();
+        let site = Site { repo_dirs: Some(vec!["services".into(), "api".into()]) };
+        let ci = plan(&below, "multiarch.toml", &site).ci;
+        assert_eq!(ci.paths, ["services/api/**", ".github/workflows/docker.yml"]);
+        assert_eq!(
+            (ci.repo_dir.as_str(), ci.workflow_path.as_str()),
+            ("services/api", "../../.github/workflows/docker.yml")
+        );
+        // An app at the repository root builds on every change.
+        let at_root = crate::resolve::rules::testing::config_with_app("language = \"go\"");
+        assert!(plan(&at_root, "multiarch.toml", &Site::default()).ci.paths.is_empty());
+    }
+
+    #[test]
     fn cargo_flags_select_the_package_and_features() {
         let raw = config_with_app("language = \"rust\"\npackage = \"svc\"\nrust.features = [\"a\", \"b\"]");
         let r = plan(&raw, "m.toml", &Site::default()).apps.remove(0).rust.unwrap();

@@ -295,6 +295,27 @@ mod tests {
     }
 
     #[test]
+    fn dockerfiles_go_where_each_app_builds() {
+        let raw: RawConfig = toml::from_str(
+            "[project]\nname = \"p\"\n\
+             [[app]]\nname = \"root\"\nlanguage = \"go\"\n\
+             [[app]]\nname = \"api\"\nlanguage = \"go\"\ncontext = \"./services/api\"\n\
+             [[app]]\nname = \"a\"\nlanguage = \"rust\"\ncontext = \"rs\"\n\
+             [[app]]\nname = \"b\"\nlanguage = \"rust\"\ncontext = \"rs\"\n",
+        )
+        .unwrap();
+        let paths: Vec<String> = raw.app.iter().map(|a| dockerfile(&raw, a)).collect();
+        assert_eq!(paths, ["Dockerfile.root", "services/api/Dockerfile", "rs/Dockerfile.a", "rs/Dockerfile.b"]);
+        assert_eq!(context(&raw.app[1]), "services/api", "a leading `./` is dropped");
+        assert_eq!(context(&raw.app[0]), ".");
+        let alone: RawConfig =
+            toml::from_str("[project]\nname = \"p\"\n[[app]]\nname = \"x\"\nlanguage = \"go\"\ncontext = \"x\"\n")
+                .unwrap();
+        assert_eq!(dockerfile(&alone, &alone.app[0]), "x/Dockerfile");
+        assert_eq!((ci_root_levels("."), ci_root_levels("../.."), ci_root_levels("../x")), (0, 2, 0));
+    }
+
+    #[test]
     fn names_derived_from_the_app_name() {
         assert_eq!(ident("realtime-svg-backend"), "REALTIME_SVG_BACKEND");
         assert_eq!(platform_env("api"), "API_PLATFORM");
