@@ -5,6 +5,8 @@
 #   fresh-rust-bin  a Cargo package with a library and a binary whose name differs from the package's
 #   fresh-go-root   a Go module whose main package is the module root
 #   fresh-rust-ws   a Cargo workspace of two members, each a binary: two apps, two images
+#   fresh-go-service  a git repository whose Go service lives in services/api with its own go.mod: `init` runs
+#                   there and writes `ci.root`, so the workflow goes to the repository's top
 # Both print `NAME VERSION (OS/ARCH)` for --version, as the harness's run check expects.
 # Usage: scripts/e2e/fresh.sh NAME DIR
 set -euo pipefail
@@ -108,6 +110,31 @@ GO
       lock="$lock\n[[package]]\nname = \"$member\"\nversion = \"1.4.0\"\n"
     done
     printf '%b' "$lock" >"$dir/Cargo.lock"
+    ;;
+  fresh-go-service)
+    # A repository's top (a `.git` is all mkmulti looks for) with one service below it.
+    mkdir -p "$dir/.git" "$dir/services/api"
+    printf 'ref: refs/heads/main\n' >"$dir/.git/HEAD"
+    printf '# The monorepo of fresh-go-service\n' >"$dir/README.md"
+    printf 'module example.com/acme/mono/api\n\ngo 1.22\n' >"$dir/services/api/go.mod"
+    cat >"$dir/services/api/main.go" <<'GO'
+// Command api prints its version line.
+package main
+
+import (
+	"fmt"
+	"os"
+	"runtime"
+)
+
+var version = "dev"
+
+func main() {
+	if len(os.Args) > 1 && os.Args[1] == "--version" {
+		fmt.Printf("api %s (%s/%s)\n", version, runtime.GOOS, runtime.GOARCH)
+	}
+}
+GO
     ;;
   *) echo "fresh.sh: unknown project $name" >&2; exit 2 ;;
 esac
