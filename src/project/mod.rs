@@ -29,7 +29,7 @@ pub fn check(raw: &RawConfig, plan: &Plan, dir: &Path) -> Vec<Diagnostic> {
             out.push(
                 Diagnostic::error(key, format!("the build context `{}` is not a directory", context.display()))
                     .with_help(
-                        "`context` is the directory of the app's go.mod or Cargo.toml, relative to the config's",
+                        "`context` is the directory of the app's go.mod or Cargo.toml, relative to the config's directory",
                     ),
             );
             continue;
@@ -44,8 +44,9 @@ pub fn check(raw: &RawConfig, plan: &Plan, dir: &Path) -> Vec<Diagnostic> {
                 detected.len() - 1
             }
         };
+        let manifest_key = if raw.app[i].context.is_some() { p.key("context") } else { p.key("language") };
         match &detected[at].1 {
-            Err(why) => out.push(Diagnostic::error(p.key("language"), why.clone()).with_help(if app.context == "." {
+            Err(why) => out.push(Diagnostic::error(manifest_key, why.clone()).with_help(if app.context == "." {
                 format!(
                     "run mkmulti in the project's root, where the build context starts (the config's directory: {}), \
                      or set the app's `context` to the directory of its module",
