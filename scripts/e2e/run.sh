@@ -299,9 +299,9 @@ run_example() { # EXAMPLE [SOURCE_DIR [CONFIG_DIR]]: an example of examples/, or
   if [ "$sub" != . ]; then
     # `ci.root`: the workflow is at the repository's top, where GitHub runs it, not beside the config.
     if compgen -G "$work/.github/workflows/*.yml" >/dev/null && ! [ -e "$proj/.github" ]; then
-      record "$ex" "" "" workflow-at-top PASS 0 "$(cd "$work" && echo .github/workflows/*.yml)"
+      record "$ex" "" "" ci-root PASS 0 "$(cd "$work" && echo .github/workflows/*.yml)"
     else
-      record "$ex" "" "" workflow-at-top FAIL 0 "no workflow in $work/.github/workflows (or one beside the config)"
+      record "$ex" "" "" ci-root FAIL 0 "no workflow in $work/.github/workflows (or one beside the config)"
     fi
   fi
   mapfile -t apps < <("${PY[@]}" apps --mkmulti "$MKMULTI" "$proj/multiarch.toml")
