@@ -5,7 +5,10 @@
 #
 # Each DIR holds one project's generated files (any of them may be absent):
 #   Dockerfile, Dockerfile.<app>   hadolint (any finding, style included, fails)
-#                                  + BuildKit's parser + known-instruction check
+#                                  + BuildKit's parser + known-instruction check;
+#                                  also in build-context subdirectories
+#                                  (services/api/Dockerfile), each needing a
+#                                  .dockerignore in its own directory
 #   .github/workflows/*.yml|yaml   actionlint (shellchecks run: blocks),
 #                                  SchemaStore github-workflows schema,
 #                                  zizmor --offline (only with --zizmor)
@@ -19,7 +22,8 @@
 #                                  `docker` stub first on PATH
 #   docker-bake.hcl                python-hcl2 parses it; the default group
 #                                  names exactly the targets; each target has
-#                                  a dockerfile that exists and platforms
+#                                  a dockerfile that exists (relative to its
+#                                  context, as Bake reads it) and platforms
 #   .dockerignore                  present (when there is a Dockerfile) and
 #                                  holds at least one pattern
 # multiarch.toml is skipped (scripts/lint-examples.sh lints configs).
@@ -180,8 +184,10 @@ if sorted(groups.get("default", [])) != sorted(targets):
     bad.append(f"default group {groups.get('default')} != targets {sorted(targets)}")
 for name, body in targets.items():
     dockerfile = unquote(body.get("dockerfile", ""))
-    if not dockerfile or not os.path.isfile(dockerfile):
-        bad.append(f"target {name}: dockerfile {dockerfile!r} missing")
+    context = unquote(body.get("context", "."))
+    # Bake joins a relative dockerfile to the target's context.
+    if not dockerfile or not os.path.isfile(os.path.join(context, dockerfile)):
+        bad.append(f"target {name}: dockerfile {dockerfile!r} missing from context {context!r}")
     if not body.get("platforms"):
         bad.append(f"target {name}: no platforms")
 for b in bad:
@@ -298,29 +304,29 @@ check_dir() {
     local f platform target
     shopt -s nullglob
 
-    # Dockerfiles (Dockerfile.<name>.dockerignore files are ignore files)
-    local dockerfiles=()
-    for f in Dockerfile Dockerfile.*; do
-        [[ -f "$f" && "$f" != *.dockerignore ]] && dockerfiles+=("$f")
-    done
+    # Dockerfiles (Dockerfile.<name>.dockerignore files are ignore files), here and in the build contexts below
+    # (an app's `context`), where each directory with a Dockerfile needs its own .dockerignore.
+    local dockerfiles=() dirs=() d
+    mapfile -t dockerfiles < <(find . \( -name .git -o -name target -o -name node_modules \) -prune -o -type f \
+        \( -name Dockerfile -o -name 'Dockerfile.*' \) ! -name '*.dockerignore' -print | sed 's|^\./||' | LC_ALL=C sort)
     for f in "${dockerfiles[@]}"; do
         run_check hadolint "$label/$f" hadolint_strict "$f"
         run_check buildkit-parser "$label/$f" buildkit_parse "$f"
     done
 
-    # .dockerignore
-    local need_root_ignore=0
-    for f in "${dockerfiles[@]}"; do
-        [[ -f "$f.dockerignore" ]] || need_root_ignore=1
+    # .dockerignore: one beside the Dockerfiles of each directory, unless each has its own Dockerfile.*.dockerignore
+    mapfile -t dirs < <(for f in "${dockerfiles[@]}"; do
+        [[ -f "$f.dockerignore" ]] || dirname "$f"
+    done | LC_ALL=C sort -u)
+    for d in "${dirs[@]}"; do
+        if [[ ! -f "$d/.dockerignore" ]]; then
+            report dockerignore "$label/${d#./}/.dockerignore" 1 "missing (the Dockerfiles there need one)"
+        fi
     done
-    if [[ -f .dockerignore ]]; then
-        run_check dockerignore "$label/.dockerignore" has_pattern .dockerignore
-    elif [[ $need_root_ignore -eq 1 ]]; then
-        report dockerignore "$label/.dockerignore" 1 "missing (the Dockerfiles need one)"
-    fi
-    for f in Dockerfile*.dockerignore; do
+    while IFS= read -r f; do
         run_check dockerignore "$label/$f" has_pattern "$f"
-    done
+    done < <(find . \( -name .git -o -name target -o -name node_modules \) -prune -o -type f \
+        \( -name .dockerignore -o -name 'Dockerfile*.dockerignore' \) -print | sed 's|^\./||' | LC_ALL=C sort)
 
     # GitHub workflows
     for f in .github/workflows/*.yml .github/workflows/*.yaml; do

@@ -8,6 +8,9 @@
 #    taplo lint and tombi lint (offline; tombi warnings count as failures).
 # 2. Builds mkmulti (cargo build --quiet), copies each example directory to a
 #    fresh temporary directory and runs `mkmulti generate` there.
+#    Then a service config below a repository's top: examples/go-monorepo's
+#    services/api with its own multiarch.toml and `ci.root = "../.."`, so its
+#    workflow is written at the copy's top (as GitHub needs it).
 # 3. Runs scripts/check-generated.sh (passing --zizmor through) over all the
 #    generated directories.
 # Prints PASS/FAIL lines and one closing `checks: N passed, M failed` line that
@@ -136,6 +139,38 @@ for config in "${configs[@]}"; do
         echo "lint-examples: mkmulti generate failed for $config (exit $status)" >&2
     fi
 done
+
+# A service's own config, below the repository's top: the workflow goes to the top (`ci.root`), the rest beside
+# the config. Built from go-monorepo's api service; checked as one more generated directory (its top).
+if [[ -d examples/go-monorepo/services/api ]]; then
+    repo="examples/go-monorepo-ci-root"
+    mkdir -p "$work/$repo/.git" "$work/$repo/services"
+    cp -R examples/go-monorepo/services/api "$work/$repo/services/api"
+    cat >"$work/$repo/services/api/multiarch.toml" <<'TOML'
+[project]
+name = "api"
+[registry]
+host = "ghcr.io"
+namespace = "example"
+[ci]
+root = "../.."
+[[app]]
+name = "api"
+language = "go"
+ports = [8080]
+go.version = "1.22"
+TOML
+    out=""
+    status=0
+    out="$("$mkmulti" generate --config "$work/$repo/services/api/multiarch.toml" 2>&1)" || status=$?
+    if [[ $status -eq 0 && ! -f "$work/$repo/.github/workflows/docker.yml" ]]; then
+        status=1
+        out="$out"$'\n'"no workflow at the repository's top"
+    fi
+    report mkmulti-generate "$repo/services/api/multiarch.toml (ci.root)" "$status" "$out"
+    # The top (the workflow, the Dockerfile below) and the service (Makefile, compose.yaml, scripts).
+    [[ $status -eq 0 ]] && generated+=("$repo" "$repo/services/api")
+fi
 
 # --- 3. lint the generated files ---------------------------------------------------
 # Stream check-generated's report, but fold its closing count into ours.

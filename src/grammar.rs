@@ -78,6 +78,18 @@ static DURATION: LazyLock<Regex> = LazyLock::new(|| re(DURATION_PATTERN));
 pub const RELATIVE_PATH_PATTERN: &str = r"^\.(/[A-Za-z0-9._-]+)*$";
 static REL_PATH: LazyLock<Regex> = LazyLock::new(|| re(RELATIVE_PATH_PATTERN));
 
+/// An app's build context: `.` (the config's directory) or a directory below it, `services/api` (a leading `./` is
+/// allowed). No part starts with `.` or `-`, so no `..`, no hidden directory and nothing an option parser takes
+/// for an option; no character a Makefile, a shell, YAML, HCL or a GitHub path filter reads as syntax.
+pub const CONTEXT_PATTERN: &str = r"^(\.|(\./)?[A-Za-z0-9_][A-Za-z0-9._-]*(/[A-Za-z0-9_][A-Za-z0-9._-]*)*)$";
+/// The longest build context path.
+pub const CONTEXT_MAX: usize = 200;
+static CONTEXT: LazyLock<Regex> = LazyLock::new(|| re(CONTEXT_PATTERN));
+
+/// `ci.root`: the repository root seen from the config's directory, `.` or `..` parts only.
+pub const CI_ROOT_PATTERN: &str = r"^(\.|\.\.(/\.\.)*)$";
+static CI_ROOT: LazyLock<Regex> = LazyLock::new(|| re(CI_ROOT_PATTERN));
+
 /// An absolute path inside the container.
 pub const CONTAINER_PATH_PATTERN: &str = r"^(/[A-Za-z0-9._-]+)+$";
 static ABS_PATH: LazyLock<Regex> = LazyLock::new(|| re(CONTAINER_PATH_PATTERN));
@@ -259,6 +271,30 @@ pub fn relative_path(v: &str) -> Check {
     )
 }
 
+/// An app's build context directory: `.` or `services/api`.
+pub fn context(v: &str) -> Check {
+    if v.starts_with('/') {
+        return Err("the build context is a path relative to the config's directory, not an absolute one".into());
+    }
+    if v.split('/').any(|p| p == "..") {
+        return Err("the build context must stay inside the config's directory: no `..`".into());
+    }
+    if v.len() > CONTEXT_MAX {
+        return Err(format!("a build context path has at most {CONTEXT_MAX} characters"));
+    }
+    matches(
+        &CONTEXT,
+        v,
+        "a build context is `.` or a relative directory of letters, digits, `.`, `_` and `-`, no part starting \
+         with `.` or `-` (like `services/api`)",
+    )
+}
+
+/// `ci.root`: `.` or `..`, `../..`, ...
+pub fn ci_root(v: &str) -> Check {
+    matches(&CI_ROOT, v, "the repository root is `.` or `..` parts joined by `/` (like `../..`), nothing else")
+}
+
 /// An absolute path inside the container: `/data`.
 pub fn container_path(v: &str) -> Check {
     if v.split('/').any(|p| p == ".." || p == ".") {
@@ -395,6 +431,31 @@ mod tests {
     fn names() {
         assert!(name("pixelzx").is_ok() && name("realtime-svg").is_ok());
         assert!(name("Pixel").is_err() && name("a--b").is_err() && name("-a").is_err() && name("a_b").is_err());
+    }
+
+    #[test]
+    fn an_accepted_build_context_is_plain_in_every_sink() {
+        // Every character a Makefile, a shell, YAML, HCL, compose or a GitHub path filter reads as syntax, and
+        // every way out of the config's directory, spliced into a context that is accepted alone.
+        let hostile = [
+            "$", "$(id)", "`", "'", "\"", "#", ";", "&", "|", "*", "?", "[", "]", "!", "{", "}", ":", "%", "=", "\\",
+            " ", "\t", "\n", "~", ",", "+", "@", "..", "../", "/..", "/", "//", "-x", ".x", "é",
+        ];
+        let plain = |c: char| c.is_ascii_alphanumeric() || "._-/".contains(c);
+        for h in hostile {
+            for value in [h.to_string(), format!("services/{h}"), format!("{h}/api"), format!("services{h}api")] {
+                if context(&value).is_ok() {
+                    assert!(value.chars().all(plain), "{value:?}");
+                    let parts: Vec<&str> = value.trim_start_matches("./").split('/').collect();
+                    assert!(parts.iter().all(|p| !p.is_empty() && !p.starts_with(['.', '-'])), "{value:?}");
+                }
+            }
+        }
+        assert!(context(".").is_ok() && context("./services/api").is_ok() && context("svc.v2/api_1").is_ok());
+        assert!(context("services/..").is_err() && context("services/api/").is_err() && context("").is_err());
+        assert!(context(&"a".repeat(CONTEXT_MAX + 1)).is_err());
+        assert!(ci_root("..").is_ok() && ci_root("../../..").is_ok() && ci_root(".").is_ok());
+        assert!(ci_root("./..").is_err() && ci_root("../").is_err() && ci_root("../x").is_err());
     }
 
     #[test]

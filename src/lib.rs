@@ -61,7 +61,18 @@ fn load_file(path: &Path, config_file: &str, context: Option<&Path>) -> Result<L
     let display = path.display().to_string();
     let text =
         parse::decode(&bytes).map_err(|d| LoadError::Invalid(vec![Source::new(display.clone(), "").locate(&d)]))?;
-    load_text(text, &display, config_file, context)
+    // The directory the generated files go to: the one given, else the config's own.
+    let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let at = Dir { path: context.unwrap_or(parent), check_project: context.is_some() };
+    load_text(text, &display, config_file, Some(at))
+}
+
+/// The directory a config is loaded in: its files are read for the site (`resolve::Site`), and with
+/// `check_project` the project in it is checked against the plan.
+#[derive(Clone, Copy)]
+struct Dir<'a> {
+    path: &'a Path,
+    check_project: bool,
 }
 
 /// [`load`] for text already in memory; `display` names it in diagnostics.
@@ -73,16 +84,20 @@ pub fn load_str(text: &str, display: &str, config_file: &str) -> Result<Loaded, 
     load_text(text, display, config_file, None)
 }
 
-fn load_text(text: &str, display: &str, config_file: &str, context: Option<&Path>) -> Result<Loaded, LoadError> {
+fn load_text(text: &str, display: &str, config_file: &str, dir: Option<Dir<'_>>) -> Result<Loaded, LoadError> {
     let source = Source::new(display, text);
     let parsed = parse::parse(&source);
     let mut diagnostics = parsed.diagnostics;
     if let Some(mut raw) = parsed.config {
         confine_broken_apps(&mut raw, &parsed.broken);
-        let planned = resolve::plan(&raw, config_file);
+        let site = resolve::Site {
+            repo_dirs: dir.map(|d| project::repo_dirs(d.path, resolve::derive::ci_root_levels(&raw.ci.root))),
+        };
+        let planned = resolve::plan_at(&raw, config_file, &site);
         if let (Some(plan), true) = (planned.plan, diagnostics.is_empty()) {
             let mut notes = planned.diagnostics;
-            let in_project = context.map(|dir| project::check(&raw, &plan, dir)).unwrap_or_default();
+            let project_dir = dir.filter(|d| d.check_project).map(|d| d.path);
+            let in_project = project_dir.map(|dir| project::check(&raw, &plan, dir)).unwrap_or_default();
             if in_project.iter().any(Diagnostic::is_error) {
                 diagnostics.extend(in_project);
                 return Err(invalid(&source, diagnostics));

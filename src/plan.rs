@@ -75,7 +75,20 @@ pub struct TagsPlan {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct CiPlan {
+    /// Where the workflow is written, relative to the config's directory: under `ci.root`
+    /// (`../../.github/workflows/docker.yml`).
     pub workflow_path: String,
+    /// `ci.root`: the repository root from the config's directory, `.` or `../..`. Only the workflow is written
+    /// there; every other file stays in the config's directory.
+    pub root: String,
+    /// The workflow's path from the repository root: `.github/workflows/docker.yml`.
+    pub workflow_in_repo: String,
+    /// The config's directory relative to the repository root: `.`, or `services/api` with `ci.root = "../.."`.
+    /// The workflow's steps that read the checkout work there, and its actions' paths start with it.
+    pub repo_dir: String,
+    /// `on.push.paths` and `on.pull_request.paths`: the changes that build (each app's context, the config, the
+    /// scripts, the workflow itself); empty when an app builds from the repository root, so every change builds.
+    pub paths: Vec<String>,
     pub branches: Vec<String>,
     pub default_branch: String,
     pub tag_pattern: String,
@@ -186,8 +199,14 @@ pub struct AppPlan {
     /// `PIXELZX`, `REALTIME_SVG_BACKEND`: prefix for per-app make variables and env vars.
     pub ident: String,
     pub language: Language,
-    /// The Dockerfile's path relative to the output directory.
+    /// The build context, relative to the config's directory (where the generated files go): `.` or
+    /// `services/api`.
+    pub context: String,
+    /// The Dockerfile's path relative to the config's directory: `Dockerfile`, `services/api/Dockerfile`.
     pub dockerfile: String,
+    /// The Dockerfile's path relative to the build context, as compose's `build.dockerfile` and Bake's
+    /// `dockerfile` take it.
+    pub dockerfile_in_context: String,
     pub bin: String,
     /// Absolute path of the binary in the image.
     pub bin_path: String,

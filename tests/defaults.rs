@@ -56,6 +56,7 @@ fn project(language: Language) -> DetectedProject {
         license: None,
         registry: None,
         platforms: None,
+        ci_root: None,
         kept: Vec::new(),
     }
 }

@@ -42,7 +42,7 @@ impl Project {
             Err(mkmulti::LoadError::Io(m)) => panic!("{m}"),
         };
         let files = mkmulti::render::render(&loaded.plan);
-        mkmulti::write::write(&mkmulti::write::compare(dir.path(), &files).unwrap(), false).unwrap();
+        mkmulti::write::write(&mkmulti::write::compare(dir.path(), dir.path(), &files).unwrap(), false).unwrap();
         let stubs = tempfile::tempdir().unwrap();
         let docker = stubs.path().join("docker");
         fs::write(&docker, DOCKER_STUB).unwrap();

@@ -154,6 +154,13 @@ fn grammar_samples() -> Vec<(&'static str, &'static str, Vec<&'static str>, Vec<
         ("signal", SIGNAL_PATTERN, vec!["SIGINT", "SIGRTMIN+3", "2", "15"], vec!["INT", "sigint", "123", "SIG"]),
         ("duration", DURATION_PATTERN, vec!["30s", "1m30s", "500ms", "1.5h"], vec!["30", "s", "1 m", "-1s", "1d"]),
         ("relative path", RELATIVE_PATH_PATTERN, vec![".", "./cmd/app"], vec!["cmd", "/abs", "./a b", "./"]),
+        (
+            "build context",
+            CONTEXT_PATTERN,
+            vec![".", "services/api", "./services/api", "a_b/c.d-e"],
+            vec!["..", "../x", "a/../b", "/abs", "a/", "./", ".hidden", "a/-x", "a b", "a/*", "$x", "a:b"],
+        ),
+        ("ci root", CI_ROOT_PATTERN, vec![".", "..", "../../.."], vec!["", "./..", "../", "../a", "/", "..."]),
         ("container path", CONTAINER_PATH_PATTERN, vec!["/data", "/home/app/data"], vec!["data", "/", "/a b", "/a/"]),
         ("cargo name", CARGO_NAME_PATTERN, vec!["svg-core", "_x", "release"], vec!["--offline", "a.b", "a b"]),
         ("cargo feature", CARGO_FEATURE_PATTERN, vec!["tls", "serde/std", "a+b.c"], vec!["-x", "a/b/c", "a b"]),

@@ -6,6 +6,8 @@
 //! - `cli`: the real binary: `generate`, `check`, `init`, `schema`, exit codes, error output, `--format json`
 //!   and closed pipes;
 //! - `doctor`: the real binary against a stub `docker`: report lines, fixes and exit codes;
+//! - `monorepo`: apps built from their own module directories (`context`), a workflow at the repository's top
+//!   (`ci.root`), through the real binary;
 //! - `invalid`: every config in `fixtures/invalid/` fails with the snapshotted diagnostics;
 //! - `scripts`: the generated shell scripts, run with stub `docker` and `uname` commands;
 //! - `workflow`: the GitHub Actions workflow parsed as YAML, in every strategy and pinning variant;
@@ -21,6 +23,7 @@ mod doctor;
 mod invalid;
 mod makefile;
 mod modules;
+mod monorepo;
 mod properties;
 mod reserved;
 mod schema;

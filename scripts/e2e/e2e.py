@@ -145,7 +145,7 @@ def cmd_overlay(args) -> None:
 # -------------------------------------------------------------------------------------------- plan facts
 def plan_apps(mkmulti: str, config: str) -> dict[str, dict]:
     """Per app name, the app as mkmulti resolved it: `plan.apps[]` of `mkmulti check --format json` (README,
-    "Machine-readable output"), in the config's order. Read from it: `name`, `language`, `dockerfile`, `bin`,
+    "Machine-readable output"), in the config's order. Read from it: `name`, `language`, `context`, `dockerfile`, `bin`,
     `builder_image`, and per platform (`platforms[]`) `oci`, `goarch`, `goarm`, `rust_target`, `linker`,
     `cross_packages`."""
     run = subprocess.run([mkmulti, "check", "--format", "json", "--config", config], capture_output=True, text=True)
@@ -175,7 +175,8 @@ def package_dir(root: Path, package: str | None) -> Path:
 
 
 def main_source(root: Path, app: dict, language: str, binary: str) -> Path:
-    """The file a one-line edit goes into for the warm rebuild: the app's main Go file or Rust binary root."""
+    """The file a one-line edit goes into for the warm rebuild: the app's main Go file or Rust binary root. `root`
+    is the app's build context (its module or Cargo project)."""
     if language == "go":
         d = root / app.get("main", ".")
         files = sorted(p for p in d.glob("*.go") if not p.name.endswith("_test.go"))
@@ -201,7 +202,8 @@ def cmd_apps(args) -> None:
         binary = facts["bin"]
         smoke = app.get("smoke-test", ["--version"])  # the documented default (config.rs, RawApp::smoke_test)
         platforms = ",".join(p["oci"] for p in facts["platforms"])
-        source = main_source(config_path.parent, app, facts["language"], binary).relative_to(config_path.parent)
+        context = config_path.parent / facts["context"]
+        source = main_source(context, app, facts["language"], binary).relative_to(config_path.parent)
         print("\t".join([name, facts["language"], facts["dockerfile"], app.get("image", name), binary, platforms,
                          US.join(smoke), str(source), facts["builder_image"]]))
 
@@ -228,7 +230,8 @@ def cmd_compile_script(args) -> None:
     cgo = go.get("cgo", False)
     musl = rust.get("libc", "gnu") == "musl"
     q = shlex.quote
-    lines = ["set -eu", "cp -a /src /tmp/src", "cd /tmp/src", "mkdir -p /tmp/out"]
+    # The app's build context (its module or Cargo project) below the config's directory.
+    lines = ["set -eu", "cp -a /src /tmp/src", f"cd /tmp/src/{q(facts['context'])}", "mkdir -p /tmp/out"]
     cross = []
     cross_gcc = cgo if facts["language"] == "go" else not musl  # cgo compiles C with it; Rust gnu links with it
     if cross_gcc:

@@ -271,8 +271,10 @@ physical_limit() {
     "physical limit: sum over targets, serial"
 }
 
-run_example() { # EXAMPLE [SOURCE_DIR]: an example of examples/, or a project under SOURCE_DIR
-  local ex=$1 src=${2:-$ROOT/examples/$1} work=$WORK/$1 logs=$RUN_DIR/logs/$1 meta skip note overlays=() line failed=0
+run_example() { # EXAMPLE [SOURCE_DIR [CONFIG_DIR]]: an example of examples/, or a project under SOURCE_DIR whose
+  # config is in its CONFIG_DIR (default `.`; a service below a repository's top, whose workflow goes to the top)
+  local ex=$1 src=${2:-$ROOT/examples/$1} sub=${3:-.} work=$WORK/$1 logs=$RUN_DIR/logs/$1 meta skip note overlays=()
+  local line failed=0 proj=$WORK/$1/${3:-.}
   local app language image platforms smoke source builder ref platform smoke_args=() apps=()
   mkdir -p "$logs"
   log "== $ex"
@@ -282,7 +284,7 @@ run_example() { # EXAMPLE [SOURCE_DIR]: an example of examples/, or a project un
     overlays=()
     [ -f "$OVERLAYS/offline.toml" ] && overlays+=("$OVERLAYS/offline.toml")
     [ -f "$OVERLAYS/$ex.toml" ] && overlays+=("$OVERLAYS/$ex.toml")
-    meta=$("${PY[@]}" overlay --out "$work/multiarch.toml" "$src/multiarch.toml" "${overlays[@]}") || {
+    meta=$("${PY[@]}" overlay --out "$proj/multiarch.toml" "$src/$sub/multiarch.toml" "${overlays[@]}") || {
       record "$ex" "" "" overlay FAIL 0 "overlay failed"; return 0; }
     skip=${meta%%$'\t'*}
     note=${meta#*$'\t'}
@@ -293,14 +295,22 @@ run_example() { # EXAMPLE [SOURCE_DIR]: an example of examples/, or a project un
     fi
     record "$ex" "" "" overlay PASS 0 "${note:-${overlays[*]##*/}}"
   fi
-  checked "$ex" "" "" generate "$logs/generate.log" "$MKMULTI" generate --config "$work/multiarch.toml" || return 0
-  mapfile -t apps < <("${PY[@]}" apps --mkmulti "$MKMULTI" "$work/multiarch.toml")
+  checked "$ex" "" "" generate "$logs/generate.log" "$MKMULTI" generate --config "$proj/multiarch.toml" || return 0
+  if [ "$sub" != . ]; then
+    # `ci.root`: the workflow is at the repository's top, where GitHub runs it, not beside the config.
+    if compgen -G "$work/.github/workflows/*.yml" >/dev/null && ! [ -e "$proj/.github" ]; then
+      record "$ex" "" "" ci-root PASS 0 "$(cd "$work" && echo .github/workflows/*.yml)"
+    else
+      record "$ex" "" "" ci-root FAIL 0 "no workflow in $work/.github/workflows (or one beside the config)"
+    fi
+  fi
+  mapfile -t apps < <("${PY[@]}" apps --mkmulti "$MKMULTI" "$proj/multiarch.toml")
   [ ${#apps[@]} -gt 0 ] || { record "$ex" "" "" apps FAIL 0 "no apps read from the config"; return 0; }
 
   make_vars "$TAG"
-  checked "$ex" "" "" buildx-setup "$logs/buildx-setup.log" make -C "$work" buildx-setup "${MAKE_VARS[@]}" || return 0
+  checked "$ex" "" "" buildx-setup "$logs/buildx-setup.log" make -C "$proj" buildx-setup "${MAKE_VARS[@]}" || return 0
   prune_cache
-  if ! checked "$ex" "" all build-push "$logs/build-push.log" make -C "$work" docker-push-multi "${MAKE_VARS[@]}"; then
+  if ! checked "$ex" "" all build-push "$logs/build-push.log" make -C "$proj" docker-push-multi "${MAKE_VARS[@]}"; then
     return 0
   fi
   if [ "$COLD" = 1 ]; then
@@ -309,7 +319,7 @@ run_example() { # EXAMPLE [SOURCE_DIR]: an example of examples/, or a project un
     figure "$ex" "" all build_s "$STEP_SECONDS" s "make docker-push-multi, build cache as found (online without --bench)"
   fi
   checked "$ex" "" "" validate "$logs/validate.log" \
-    env -C "$work" DOCKER_REGISTRY="$REGISTRY" TAG="$TAG" ./scripts/validate-multiarch.sh || failed=1
+    env -C "$proj" DOCKER_REGISTRY="$REGISTRY" TAG="$TAG" ./scripts/validate-multiarch.sh || failed=1
 
   for line in "${apps[@]}"; do
     IFS=$'\t' read -r app language _ image _ platforms smoke source builder <<<"$line"
@@ -326,17 +336,17 @@ run_example() { # EXAMPLE [SOURCE_DIR]: an example of examples/, or a project un
   if [ "$BENCH" = 1 ]; then
     for line in "${apps[@]}"; do
       IFS=$'\t' read -r app _ _ _ _ _ _ source builder <<<"$line"
-      printf '// mkmulti e2e: one-line edit for the warm rebuild (%s)\n' "$TAG" >>"$work/$source"
+      printf '// mkmulti e2e: one-line edit for the warm rebuild (%s)\n' "$TAG" >>"$proj/$source"
     done
     make_vars "$TAG-warm"
-    if step "$ex warm rebuild (one-line edit per app)" "$logs/build-push-warm.log" make -C "$work" docker-push-multi "${MAKE_VARS[@]}"; then
+    if step "$ex warm rebuild (one-line edit per app)" "$logs/build-push-warm.log" make -C "$proj" docker-push-multi "${MAKE_VARS[@]}"; then
       figure "$ex" "" all warm_rebuild_s "$STEP_SECONDS" s "make docker-push-multi after a one-line edit of each app's main source"
     else
       figure "$ex" "" all warm_rebuild_s n/a s "failed: $logs/build-push-warm.log"
     fi
     for line in "${apps[@]}"; do
       IFS=$'\t' read -r app _ _ _ _ _ _ source builder <<<"$line"
-      physical_limit "$ex" "$work" "$app" "$builder"
+      physical_limit "$ex" "$proj" "$app" "$builder"
     done
   fi
   [ "$failed" = 0 ] || log "$ex: some checks failed (see the summary)"
@@ -348,8 +358,11 @@ run_fresh() { # NAME
   local name=$1 src=$WORK/src-$1
   rm -rf "$src"
   bash "$HERE/fresh.sh" "$name" "$src"
-  checked "$name" "" "" init "$RUN_DIR/logs/init-$name.log" "$MKMULTI" init --yes "$src" || return 0
-  run_example "$name" "$src"
+  # A service below a repository's top is scaffolded in its own directory; the rest at the project's root.
+  local sub=.
+  [ "$name" = fresh-go-service ] && sub=services/api
+  checked "$name" "" "" init "$RUN_DIR/logs/init-$name.log" "$MKMULTI" init --yes "$src/$sub" || return 0
+  run_example "$name" "$src" "$sub"
 }
 
 # The seed-style comparison: go-hello's generated Dockerfile against a labelled copy whose build stage is not
@@ -419,7 +432,7 @@ main() {
   for ex in "${EXAMPLES[@]}"; do run_example "$ex"; done
   # Fresh projects with every run over all examples (not with --example, which picks examples only).
   if [ "$FRESH" = 1 ]; then
-    for name in fresh-go-cmd fresh-rust-bin fresh-go-root fresh-rust-ws fresh-rust-srv; do run_fresh "$name"; done
+    for name in fresh-go-cmd fresh-rust-bin fresh-go-root fresh-rust-ws fresh-rust-srv fresh-go-service; do run_fresh "$name"; done
   fi
   if [ "$BENCH" = 1 ]; then
     [[ " ${EXAMPLES[*]} " == *" go-hello "* ]] && qemu_counterfactual

@@ -40,12 +40,14 @@ pub(super) fn cmd_generate(config: &Path, out: Option<PathBuf>, mode: Mode, forc
         report_notes(&loaded.notes);
     }
     let files = render::render(&loaded.plan);
-    let planned = match write::compare(&out, &files) {
+    // Every file goes into `out`, except the workflow, at the repository root `ci.root` names.
+    let within = out.join(&loaded.plan.ci.root);
+    let planned = match write::compare(&out, &within, &files) {
         Ok(p) => p,
         Err(e) => return io_failure(&e.to_string()),
     };
     let stale = planned.iter().any(|p| p.change != Change::Unchanged);
-    let edited = planned.iter().any(|p| p.change == Change::Edited);
+    let edited = planned.iter().any(|p| matches!(p.change, Change::Edited | Change::OtherConfig));
     let code = match mode {
         Mode::Check if stale => exit::DRIFT,
         Mode::Check | Mode::DryRun => exit::OK,
@@ -125,6 +127,14 @@ fn report_human(mode: Mode, out: &Path, planned: &[Planned<'_>], force: bool, co
             for p in &edited {
                 eprint(&format!("mkmulti: {} was edited by hand since mkmulti wrote it\n", shown(out, &p.file.path)));
             }
+            for p in planned.iter().filter(|p| p.change == Change::OtherConfig) {
+                let other = p.current.as_deref().and_then(write::generated_from).unwrap_or("another config");
+                eprint(&format!(
+                    "mkmulti: {} was generated from {other}, another config\nhelp: give this config's workflow a name of \
+                     its own with `workflow = \"...\"` in [ci] (each service of a repository needs one)\n",
+                    shown(out, &p.file.path)
+                ));
+            }
             if !edited.is_empty() {
                 eprint(&format!(
                     "help: run `mkmulti generate --force` to replace {}, or keep the edit by turning that output off in the\n      config's [output] table and owning the file; `mkmulti generate --check` shows the differences\n",
@@ -155,20 +165,23 @@ fn label(change: Change, force: bool) -> &'static str {
         Change::Create => "create",
         Change::Update => "update",
         Change::Unchanged => "unchanged",
-        Change::Edited if force => "overwrite",
+        Change::Edited | Change::OtherConfig if force => "overwrite",
         Change::Edited => "edited",
+        Change::OtherConfig => "other-config",
     }
 }
 
-/// The `[output]` switch that owns a generated path.
+/// The `[output]` switch that owns a generated path (Dockerfiles and `.dockerignore` also in build contexts, the
+/// workflow also at a repository root above).
 fn output_key(path: &str) -> &'static str {
+    let name = path.rsplit('/').next().unwrap_or(path);
     match path {
-        p if p.starts_with("Dockerfile") => "dockerfile",
+        p if p.starts_with(".github/") || p.contains("/.github/") => "workflow",
         "Makefile" => "makefile",
         "compose.yaml" => "compose",
-        ".dockerignore" => "dockerignore",
         "docker-bake.hcl" => "bake",
-        p if p.starts_with(".github/") => "workflow",
+        _ if name.starts_with("Dockerfile") => "dockerfile",
+        _ if name == ".dockerignore" => "dockerignore",
         _ => "scripts",
     }
 }

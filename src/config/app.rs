@@ -25,6 +25,13 @@ pub struct RawApp {
     /// `"go"` or `"rust"`.
     pub language: Language,
 
+    /// The directory that holds this app's Go module (`go.mod`) or Cargo project, relative to the config's
+    /// directory: the app's Docker build context. For a monorepo whose config sits above several modules. Its
+    /// Dockerfile and `.dockerignore` are written there. Default `"."`. Example: `"services/api"`.
+    #[schemars(extend("default" = defaults::APP_CONTEXT), example = &"services/api")]
+    #[schemars(regex(pattern = grammar::CONTEXT_PATTERN), length(max = grammar::CONTEXT_MAX))]
+    pub context: Option<String>,
+
     /// Go: the main package to build, relative to the module root. Default `"."`. Example: `"./cmd/pixelzx"`.
     #[schemars(extend("default" = defaults::GO_MAIN), example = &"./cmd/app")]
     #[schemars(regex(pattern = grammar::RELATIVE_PATH_PATTERN))]

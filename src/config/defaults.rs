@@ -39,6 +39,8 @@ pub const HEALTHCHECK_RETRIES: u32 = 3;
 
 /// `app.main`: the Go module root's package.
 pub const GO_MAIN: &str = ".";
+/// `app.context`: the config's own directory.
+pub const APP_CONTEXT: &str = ".";
 /// `app.go.version`, when neither the config nor `go.mod` names one.
 pub const GO_VERSION: &str = "1.25";
 /// `app.go.version-package`.
@@ -57,6 +59,8 @@ pub const RUST_CACHE: RustCache = RustCache::Mounts;
 
 /// `ci.workflow`.
 pub const CI_WORKFLOW: &str = "docker";
+/// `ci.root`: the config is at the repository's root.
+pub const CI_ROOT: &str = ".";
 /// `ci.branches`.
 pub const CI_BRANCHES: &[&str] = &["main"];
 /// `ci.tag-pattern`.
@@ -129,6 +133,9 @@ pub fn healthcheck_retries() -> u32 {
 }
 pub fn ci_workflow() -> String {
     CI_WORKFLOW.to_string()
+}
+pub fn ci_root() -> String {
+    CI_ROOT.to_string()
 }
 pub fn ci_branches() -> Vec<String> {
     CI_BRANCHES.iter().map(|b| b.to_string()).collect()

@@ -138,6 +138,13 @@ pub struct RawCi {
     #[schemars(regex(pattern = grammar::BINARY_PATTERN), length(max = grammar::BINARY_MAX))]
     pub workflow: String,
 
+    /// The git repository's root, seen from the config's directory: `"."` when the config is at the top of the
+    /// repository, `"../.."` for `services/api/multiarch.toml`. GitHub runs only workflows at the repository's
+    /// root, so the workflow is written to `<root>/.github/workflows/`, works in the config's directory and runs
+    /// only for changes below it. Default `"."`.
+    #[schemars(example = &"../..", regex(pattern = grammar::CI_ROOT_PATTERN))]
+    pub root: String,
+
     /// Branches whose pushes build and push images. Default `["main"]`; the first is the default branch.
     #[schemars(inner(regex(pattern = grammar::BRANCH_PATTERN)))]
     pub branches: Vec<String>,
@@ -182,6 +189,7 @@ impl Default for RawCi {
     fn default() -> Self {
         Self {
             workflow: defaults::ci_workflow(),
+            root: defaults::ci_root(),
             branches: defaults::ci_branches(),
             tag_pattern: defaults::ci_tag_pattern(),
             pull_requests: true,

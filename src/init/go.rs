@@ -57,6 +57,7 @@ pub(super) fn detect_go(dir: &Path) -> Result<DetectedProject, InitError> {
         license: None,
         registry: None,
         platforms: None,
+        ci_root: None,
         kept: Vec::new(),
     })
 }

@@ -28,7 +28,7 @@ mod scaffold;
 pub use lockfile::{Lockfile, LockfileOutcome};
 pub use ports::PortArg;
 pub use prompt::Terminal;
-pub use registry::DetectedRegistry;
+pub use registry::{DetectedRegistry, repository_top};
 
 pub use crate::toml_fmt::toml_str;
 pub use scaffold::render;
@@ -115,6 +115,9 @@ pub struct DetectedProject {
     pub registry: Option<DetectedRegistry>,
     /// `project.platforms` from `--platforms` or an answer, with where it came from; `None` for the default.
     pub platforms: Option<(Vec<String>, String)>,
+    /// `ci.root`: the way up to the git repository's top (`../..`), when the project is below it; `None` at the top
+    /// or outside git.
+    pub ci_root: Option<String>,
     /// Files the project has that an output would write and mkmulti did not write: `(output key, path)`. The
     /// scaffold turns those outputs off, so `generate` keeps them.
     pub kept: Vec<(&'static str, String)>,
@@ -192,6 +195,7 @@ pub fn init(opts: &InitOptions, terminal: Option<&mut Terminal>) -> Result<InitO
     }
     let mut project = detect(&opts.dir, opts.lang)?;
     project.kept = kept_files(&opts.dir);
+    project.ci_root = registry::ci_root(&opts.dir);
     project.registry = match &opts.registry {
         Some(flag) => Some(
             registry::from_flag(flag)
@@ -309,6 +313,7 @@ fn starting_point(dir: &Path, language: Language) -> DetectedProject {
         license: None,
         registry: None,
         platforms: None,
+        ci_root: None,
         kept: Vec::new(),
     }
 }

@@ -52,6 +52,17 @@ pub fn detect(dir: &Path, module: Option<&str>) -> Option<DetectedRegistry> {
     })
 }
 
+/// How many directories above `dir` the git repository's top is (0: `dir` itself), if `dir` is inside one. `.git`
+/// is a directory in a clone, a file in a worktree or a submodule.
+pub fn repository_top(dir: &Path) -> Option<usize> {
+    dir.canonicalize().ok()?.ancestors().position(|d| d.join(".git").exists())
+}
+
+/// `ci.root` for a config in `dir`: the path up to the repository's top (`../..`), when that is above `dir`.
+pub fn ci_root(dir: &Path) -> Option<String> {
+    repository_top(dir).filter(|up| *up > 0).map(|up| vec![".."; up].join("/"))
+}
+
 /// The `url` of `[remote "origin"]` in the nearest `.git/config`.
 fn origin_url(dir: &Path) -> Option<String> {
     let dir = dir.canonicalize().ok()?;
@@ -125,6 +136,18 @@ mod tests {
         let found = detect(&dir.path().join("services/api"), None).unwrap();
         assert_eq!((found.host.as_str(), found.namespace.as_deref()), ("ghcr.io", Some("acme")));
         assert_eq!(found.from, "the git remote origin");
+    }
+
+    #[test]
+    fn the_repository_top_is_found_above_a_monorepo_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join(".git")).unwrap();
+        std::fs::create_dir_all(dir.path().join("services/api")).unwrap();
+        assert_eq!(ci_root(&dir.path().join("services/api")).as_deref(), Some("../.."));
+        assert_eq!(ci_root(dir.path()), None, "at the top, the default `.` holds");
+        // A worktree's or submodule's `.git` is a file.
+        std::fs::write(dir.path().join("services/.git"), "gitdir: ../.git/modules/services\n").unwrap();
+        assert_eq!(ci_root(&dir.path().join("services/api")).as_deref(), Some(".."));
     }
 
     #[test]

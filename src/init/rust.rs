@@ -84,6 +84,7 @@ pub(super) fn detect_rust(dir: &Path) -> Result<DetectedProject, InitError> {
         license: inherited("license"),
         registry: None,
         platforms: None,
+        ci_root: None,
         kept: Vec::new(),
     })
 }

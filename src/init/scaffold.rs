@@ -160,6 +160,11 @@ fn detected(path: &str, project: &DetectedProject, app: Option<(&DetectedApp, &R
             active: false,
             note: defaults::in_words("app.healthcheck").map(|w| format!("default: {w}")),
         }),
+        ("ci.root", _) => project.ci_root.as_ref().map(|up| Line {
+            value: toml_str(up),
+            active: true,
+            note: Some("the git repository's top: GitHub runs only workflows there".into()),
+        }),
         (path, _) if path.starts_with("output.") => {
             let key = &path["output.".len()..];
             let (_, file) = project.kept.iter().find(|(k, _)| *k == key)?;

@@ -15,45 +15,78 @@ use crate::config::{Language, RawConfig};
 use crate::diagnostics::{Diagnostic, KeyPath};
 use crate::init::{self, DetectedProject, LangChoice};
 use crate::plan::{AppPlan, Plan};
+use crate::resolve::derive;
 
-/// Every problem the project's files show for this plan, each at the config key it is about.
+/// Every problem the project's files show for this plan, each at the config key it is about. `dir` is the
+/// config's directory (where the generated files go); each app is checked in its own build context below it.
 pub fn check(raw: &RawConfig, plan: &Plan, dir: &Path) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let mut detected: [Option<Result<DetectedProject, String>>; 2] = [None, None];
+    // One detection per context and language: apps of one module or workspace share it.
+    let mut detected: Vec<((String, bool), Result<DetectedProject, String>)> = Vec::new();
     for (i, app) in plan.apps.iter().enumerate() {
         let p = KeyPath::root().key("app").index(i);
-        let slot = usize::from(app.language == Language::Rust);
-        let choice = if app.language == Language::Go { LangChoice::Go } else { LangChoice::Rust };
-        let project = detected[slot].get_or_insert_with(|| detect(dir, choice));
-        match project {
-            Err(why) => out.push(Diagnostic::error(p.key("language"), why.clone()).with_help(format!(
-                "run mkmulti in the project's root, where the build context starts (the config's directory: {})",
-                dir.display()
-            ))),
+        let context = dir.join(&app.context);
+        if !context.is_dir() {
+            let key = if raw.app[i].context.is_some() { p.key("context") } else { p.key("language") };
+            out.push(
+                Diagnostic::error(key, format!("the build context `{}` is not a directory", context.display()))
+                    .with_help(
+                        "`context` is the directory of the app's go.mod or Cargo.toml, relative to the config's directory",
+                    ),
+            );
+            continue;
+        }
+        let rust = app.language == Language::Rust;
+        let choice = if rust { LangChoice::Rust } else { LangChoice::Go };
+        let slot = (app.context.clone(), rust);
+        let at = match detected.iter().position(|(k, _)| *k == slot) {
+            Some(at) => at,
+            None => {
+                detected.push((slot, detect(&context, choice)));
+                detected.len() - 1
+            }
+        };
+        let manifest_key = if raw.app[i].context.is_some() { p.key("context") } else { p.key("language") };
+        match &detected[at].1 {
+            Err(why) => out.push(Diagnostic::error(manifest_key, why.clone()).with_help(if app.context == "." {
+                format!(
+                    "run mkmulti in the project's root, where the build context starts (the config's directory: {}), \
+                     or set the app's `context` to the directory of its module",
+                    dir.display()
+                )
+            } else {
+                "point the app's `context` at the directory of its go.mod or Cargo.toml".to_string()
+            })),
             Ok(project) => match app.language {
-                Language::Go => go(&p, raw, app, project, dir, &mut out),
-                Language::Rust => rust(&p, raw, app, project, dir, &mut out),
+                Language::Go => go(&p, raw, app, project, &context, &mut out),
+                Language::Rust => rust_app(&p, raw, app, project, &context, &mut out),
             },
         }
-        ignored(&p, raw, app, dir, &mut out);
+        ignored(&p, raw, app, dir, &context, &mut out);
+    }
+    if plan.output.workflow {
+        out.extend(repository_root(raw, dir));
     }
     out
 }
 
 /// The files the build needs are not kept out of the build context by an ignore file mkmulti does not write:
-/// `<Dockerfile>.dockerignore` (BuildKit prefers it), else `.dockerignore` when `output.dockerignore` is off.
-fn ignored(p: &KeyPath, raw: &RawConfig, app: &AppPlan, dir: &Path, out: &mut Vec<Diagnostic>) {
+/// `<Dockerfile>.dockerignore` (BuildKit prefers it), else the context's `.dockerignore` when
+/// `output.dockerignore` is off. `dir` is the config's directory, `context` the app's build context.
+fn ignored(p: &KeyPath, raw: &RawConfig, app: &AppPlan, dir: &Path, context: &Path, out: &mut Vec<Diagnostic>) {
     let own = format!("{}.dockerignore", app.dockerfile);
-    let (file, key) = if dir.join(&own).is_file() {
-        (own, p.key("language"))
-    } else if !raw.output.dockerignore && dir.join(".dockerignore").is_file() {
-        (".dockerignore".to_string(), KeyPath::root().key("output").key("dockerignore"))
+    let (path, file, key) = if dir.join(&own).is_file() {
+        (dir.join(&own), own, p.key("language"))
+    } else if !raw.output.dockerignore && context.join(".dockerignore").is_file() {
+        let shown =
+            if app.context == "." { ".dockerignore".to_string() } else { format!("{}/.dockerignore", app.context) };
+        (context.join(".dockerignore"), shown, KeyPath::root().key("output").key("dockerignore"))
     } else {
         return;
     };
-    let Ok(text) = std::fs::read_to_string(dir.join(&file)) else { return };
+    let Ok(text) = std::fs::read_to_string(path) else { return };
     let rules = dockerignore::DockerIgnore::parse(&text);
-    for needed in needed_files(app, dir) {
+    for needed in needed_files(app, context) {
         if let Some(pattern) = rules.excluded_by(&needed) {
             out.push(
                 Diagnostic::error(
@@ -93,6 +126,48 @@ fn needed_files(app: &AppPlan, dir: &Path) -> Vec<String> {
         }
     }
     files
+}
+
+/// A config inside a git repository whose top is above it, without `ci.root`: the workflow would land where
+/// GitHub never runs it. And a `ci.root` that points elsewhere than the repository's top.
+fn repository_root(raw: &RawConfig, dir: &Path) -> Option<Diagnostic> {
+    let top = init::repository_top(dir)?;
+    let levels = derive::ci_root_levels(&raw.ci.root);
+    if top == levels {
+        return None;
+    }
+    let up = if top == 0 { ".".to_string() } else { vec![".."; top].join("/") };
+    let key = KeyPath::root().key("ci").key("root");
+    Some(if levels == 0 {
+        Diagnostic::warning(
+            key,
+            format!(
+                "the git repository's top is `{up}`, but the workflow goes to this directory's .github/workflows, \
+                 where GitHub never runs it"
+            ),
+        )
+        .with_help(format!("set `root = \"{up}\"` in [ci]: the workflow is then written at the repository's top"))
+    } else {
+        Diagnostic::warning(key, format!("`root = \"{}\"`, but the git repository's top is `{up}`", raw.ci.root))
+            .with_help(format!("set `root = \"{up}\"` in [ci]"))
+    })
+}
+
+/// The names of the last `levels` directories of `dir`'s real path: from the repository root `ci.root` names down
+/// to `dir`. Fewer when the path has fewer; none when it cannot be resolved (the rule then says so).
+pub fn repo_dirs(dir: &Path, levels: usize) -> Vec<String> {
+    if levels == 0 {
+        return Vec::new();
+    }
+    let Ok(real) = dir.canonicalize() else { return Vec::new() };
+    let names: Vec<String> = real
+        .components()
+        .filter_map(|c| match c {
+            std::path::Component::Normal(name) => Some(name.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect();
+    names[names.len().saturating_sub(levels)..].to_vec()
 }
 
 fn detect(dir: &Path, choice: LangChoice) -> Result<DetectedProject, String> {
@@ -146,7 +221,14 @@ fn go(p: &KeyPath, raw: &RawConfig, app: &AppPlan, project: &DetectedProject, di
     }
 }
 
-fn rust(p: &KeyPath, raw: &RawConfig, app: &AppPlan, project: &DetectedProject, dir: &Path, out: &mut Vec<Diagnostic>) {
+fn rust_app(
+    p: &KeyPath,
+    raw: &RawConfig,
+    app: &AppPlan,
+    project: &DetectedProject,
+    dir: &Path,
+    out: &mut Vec<Diagnostic>,
+) {
     let Some(r) = &app.rust else { return };
     if !dir.join("Cargo.lock").is_file() {
         out.push(

@@ -168,3 +168,89 @@ fn a_rust_ignore_file_must_keep_the_lock_file_and_sources() {
         [".dockerignore keeps `Cargo.lock` out of the build context (`**/*.lock`)"]
     );
 }
+
+#[test]
+fn an_apps_own_context_is_where_its_ignore_file_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "services/api/go.mod", "module example.com/api\n\ngo 1.22\n");
+    write(dir.path(), "services/api/go.sum", "");
+    write(dir.path(), "services/api/main.go", "package main\n\nfunc main() {}\n");
+    write(dir.path(), "services/api/.dockerignore", "go.sum\n");
+    // The config's own directory has an ignore file that would hide nothing the app reads.
+    write(dir.path(), ".dockerignore", "services\n");
+    assert_eq!(
+        findings(dir.path(), "language = \"go\"\ncontext = \"services/api\"\n[output]\ndockerignore = false"),
+        ["services/api/.dockerignore keeps `go.sum` out of the build context (`go.sum`)"]
+    );
+}
+
+/// The messages of every project finding for a whole config's `[[app]]` tables, in `dir`.
+fn findings_of_apps(dir: &Path, apps: &str) -> Vec<String> {
+    let text = format!("[project]\nname = \"p\"\n[registry]\nnamespace = \"acme\"\n{apps}");
+    let raw: RawConfig = toml::from_str(&text).unwrap();
+    let plan = crate::resolve::plan(&raw, "m.toml").plan.expect("a valid config");
+    check(&raw, &plan, dir).into_iter().map(|d| d.message).collect()
+}
+
+#[test]
+fn each_app_is_checked_in_its_own_context() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "services/api/go.mod", "module example.com/api\n\ngo 1.24\n");
+    write(dir.path(), "services/api/cmd/api/main.go", "package main\n\nfunc main() {}\n");
+    write(
+        dir.path(),
+        "services/web/Cargo.toml",
+        "[package]\nname = \"web\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+    );
+    write(dir.path(), "services/web/src/main.rs", "fn main() {}\n");
+    write(dir.path(), "services/web/Cargo.lock", "version = 4\n");
+    let api = "[[app]]\nname = \"api\"\nlanguage = \"go\"\ncontext = \"services/api\"\nmain = \"./cmd/api\"\n";
+    let web = "[[app]]\nname = \"web\"\nlanguage = \"rust\"\ncontext = \"services/web\"\n";
+    assert!(findings_of_apps(dir.path(), &format!("{api}{web}")).is_empty());
+    // `main` is relative to the module, not to the config.
+    let wrong_main = api.replace("./cmd/api", "./services/api/cmd/api");
+    assert_eq!(
+        findings_of_apps(dir.path(), &wrong_main),
+        ["`./services/api/cmd/api` is not a directory in module example.com/api"]
+    );
+    // The lock file is looked for in the app's own context.
+    fs::remove_file(dir.path().join("services/web/Cargo.lock")).unwrap();
+    let found = findings_of_apps(dir.path(), web);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].starts_with("no Cargo.lock in the build context") && found[0].contains("services/web"),
+        "{found:?}"
+    );
+    // Nothing is read beside the config for an app with a context of its own.
+    assert_eq!(
+        findings_of_apps(dir.path(), "[[app]]\nname = \"x\"\nlanguage = \"go\"\ncontext = \"services/web\"\n"),
+        [format!("no go.mod in the build context {}", dir.path().join("services/web").display())]
+    );
+    assert_eq!(
+        findings_of_apps(dir.path(), "[[app]]\nname = \"x\"\nlanguage = \"go\"\ncontext = \"services/gone\"\n"),
+        [format!("the build context `{}` is not a directory", dir.path().join("services/gone").display())]
+    );
+}
+
+#[test]
+fn a_config_below_the_repository_top_is_warned_about_unless_ci_root_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join(".git")).unwrap();
+    let api = dir.path().join("services/api");
+    write(&api, "go.mod", "module example.com/api\n\ngo 1.24\n");
+    write(&api, "main.go", "package main\n\nfunc main() {}\n");
+    let app = "[[app]]\nname = \"api\"\nlanguage = \"go\"\n";
+    let found = findings_of_apps(&api, app);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].starts_with("the git repository's top is `../..`"), "{found:?}");
+    // `ci.root` needs the directories on the way, which a config read from memory cannot name: with them, none.
+    let raw: RawConfig = toml::from_str(&format!(
+        "[project]\nname = \"p\"\n[registry]\nnamespace = \"acme\"\n[ci]\nroot = \"../..\"\n{app}"
+    ))
+    .unwrap();
+    let site = crate::resolve::Site { repo_dirs: Some(repo_dirs(&api, 2)) };
+    assert_eq!(site.repo_dirs.as_deref(), Some(&["services".to_string(), "api".to_string()][..]));
+    let plan = crate::resolve::plan_at(&raw, "m.toml", &site).plan.expect("valid");
+    assert_eq!(plan.ci.workflow_path, "../../.github/workflows/docker.yml");
+    assert!(check(&raw, &plan, &api).is_empty());
+}

@@ -14,20 +14,21 @@ use crate::plan::{
 };
 use crate::platform;
 
+use super::Site;
 use super::derive::{self, TINI_PATH};
 use super::findings::MAX_APPS;
 
 /// The plan of a config that every rule passed.
-pub fn plan(raw: &RawConfig, config_file: &str) -> Plan {
+pub fn plan(raw: &RawConfig, config_file: &str, site: &Site) -> Plan {
     let registry = registry(raw);
-    let several = raw.app.len() > 1;
-    let apps: Vec<AppPlan> = raw.app.iter().take(MAX_APPS).map(|a| app(raw, a, &registry, several)).collect();
+    let apps: Vec<AppPlan> = raw.app.iter().take(MAX_APPS).map(|a| app(raw, a, &registry)).collect();
     let platforms = union_of_platforms(&apps);
-    let ci = ci(raw, &apps, &platforms);
+    let config_file = header_label(config_file);
+    let ci = ci(raw, &apps, &platforms, &config_file, site);
     let (t, o) = (&raw.tags, &raw.output);
     Plan {
         mkmulti_version: crate::plan::MKMULTI_VERSION,
-        config_file: header_label(config_file),
+        config_file,
         project: ProjectPlan {
             name: raw.project.name.clone(),
             description: raw.project.description.clone(),
@@ -68,7 +69,7 @@ fn union_of_platforms(apps: &[AppPlan]) -> Vec<PlatformPlan> {
     all.into_iter().map(|i| PlatformPlan::new(&platform::PLATFORMS[i], false)).collect()
 }
 
-fn app(raw: &RawConfig, a: &RawApp, registry: &RegistryPlan, several: bool) -> AppPlan {
+fn app(raw: &RawConfig, a: &RawApp, registry: &RegistryPlan) -> AppPlan {
     let musl = derive::musl(a);
     let base = derive::runtime_base(a);
     let platforms: Vec<PlatformPlan> =
@@ -82,11 +83,14 @@ fn app(raw: &RawConfig, a: &RawApp, registry: &RegistryPlan, several: bool) -> A
         entrypoint.splice(0..0, [TINI_PATH.to_string(), "--".to_string()]);
     }
     let pairs = |m: &indexmap::IndexMap<String, String>| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    let dockerfile = derive::dockerfile(raw, a);
     AppPlan {
         name: a.name.clone(),
         ident: derive::ident(&a.name),
         language: a.language,
-        dockerfile: if several { format!("Dockerfile.{}", a.name) } else { "Dockerfile".to_string() },
+        context: derive::context(a).to_string(),
+        dockerfile_in_context: in_context(derive::context(a), &dockerfile),
+        dockerfile,
         bin: derive::bin(a).to_string(),
         bin_path: bin_path.clone(),
         image: format!("{}/{}", registry.prefix, derive::image_name(a)),
@@ -191,13 +195,63 @@ fn rust(a: &RawApp) -> RustPlan {
     }
 }
 
-fn ci(raw: &RawConfig, apps: &[AppPlan], platforms: &[PlatformPlan]) -> CiPlan {
+/// A path below `context` (both relative to the config's directory), relative to `context`.
+fn in_context(context: &str, path: &str) -> String {
+    if context == "." {
+        path.to_string()
+    } else {
+        path.strip_prefix(&format!("{context}/")).unwrap_or(path).to_string()
+    }
+}
+
+/// The changes a push or pull request must touch to build, from the repository root: each app's context, the
+/// config, the scripts the workflow runs and the workflow itself. None (every change builds) when an app builds
+/// from the repository root itself. GitHub does not evaluate path filters for tag pushes, so releases always build.
+fn path_filters(raw: &RawConfig, apps: &[AppPlan], repo_dir: &str, config_file: &str, workflow: &str) -> Vec<String> {
+    let at_config_dir = apps.iter().any(|a| a.context == ".");
+    if at_config_dir && repo_dir == "." {
+        return Vec::new();
+    }
+    let mut paths = Vec::new();
+    if at_config_dir {
+        paths.push(derive::join(repo_dir, "**"));
+    } else {
+        for a in apps {
+            paths.push(derive::join(repo_dir, &format!("{}/**", a.context)));
+        }
+        paths.push(derive::join(repo_dir, config_file));
+        if raw.output.scripts {
+            paths.push(derive::join(repo_dir, "scripts/**"));
+        }
+    }
+    paths.push(workflow.to_string());
+    let mut seen = BTreeSet::new();
+    paths.retain(|p| seen.insert(p.clone()));
+    paths
+}
+
+fn ci(raw: &RawConfig, apps: &[AppPlan], platforms: &[PlatformPlan], config_file: &str, site: &Site) -> CiPlan {
     let c = &raw.ci;
+    let levels = derive::ci_root_levels(&c.root);
+    // The rules made sure these names exist (as many as the root climbs) and can be written into the workflow.
+    let repo_dir = match &site.repo_dirs {
+        Some(dirs) if levels > 0 && raw.output.workflow => dirs[dirs.len() - levels..].join("/"),
+        _ => ".".to_string(),
+    };
+    let workflow_in_repo = format!(".github/workflows/{}.yml", c.workflow);
     let (default_user, default_password) = derive::login_expressions(&raw.registry);
     let username_expr = c.username_secret.as_ref().map_or(default_user.to_string(), |s| format!("secrets.{s}"));
     let password_expr = c.password_secret.as_ref().map_or(default_password.to_string(), |s| format!("secrets.{s}"));
     CiPlan {
-        workflow_path: format!(".github/workflows/{}.yml", c.workflow),
+        workflow_path: if repo_dir == "." {
+            workflow_in_repo.clone()
+        } else {
+            format!("{}/{workflow_in_repo}", c.root)
+        },
+        paths: path_filters(raw, apps, &repo_dir, config_file, &workflow_in_repo),
+        root: if repo_dir == "." { ".".to_string() } else { c.root.clone() },
+        repo_dir,
+        workflow_in_repo,
         default_branch: c.branches.first().cloned().unwrap_or_else(|| defaults::CI_BRANCHES[0].to_string()),
         branches: c.branches.clone(),
         tag_pattern: c.tag_pattern.clone(),
@@ -313,22 +367,49 @@ mod tests {
     #[test]
     fn the_apps_own_binary_in_a_health_check_runs_by_its_path() {
         let raw = config_with_app("language = \"go\"\nhealthcheck.command = [\"api\", \"health\"]");
-        let plan = plan(&raw, "m.toml");
+        let plan = plan(&raw, "m.toml", &Site::default());
         assert_eq!(plan.apps[0].healthcheck.as_ref().unwrap().command, ["/usr/local/bin/api", "health"]);
     }
 
     #[test]
     fn docker_and_go_defaults_written_out_change_nothing() {
-        let implicit = plan(&config_with_app("language = \"go\""), "m.toml");
-        let explicit =
-            plan(&config_with_app("language = \"go\"\ngo.goamd64 = \"v1\"\nstop-signal = \"SIGTERM\""), "m.toml");
+        let implicit = plan(&config_with_app("language = \"go\""), "m.toml", &Site::default());
+        let explicit = plan(
+            &config_with_app("language = \"go\"\ngo.goamd64 = \"v1\"\nstop-signal = \"SIGTERM\""),
+            "m.toml",
+            &Site::default(),
+        );
         assert_eq!(format!("{:?}", implicit.apps), format!("{:?}", explicit.apps));
+    }
+
+    #[test]
+    fn path_filters_name_what_the_build_reads_unless_an_app_builds_from_the_root() {
+        let raw = crate::resolve::rules::testing::config(
+            "[[app]]\nname = \"a\"\nlanguage = \"go\"\ncontext = \"svc/a\"\n\
+             [[app]]\nname = \"b\"\nlanguage = \"go\"\ncontext = \"svc/b\"\n",
+        );
+        let ci = plan(&raw, "multiarch.toml", &Site::default()).ci;
+        assert_eq!(ci.paths, ["svc/a/**", "svc/b/**", "multiarch.toml", "scripts/**", ".github/workflows/docker.yml"]);
+        assert_eq!((ci.repo_dir.as_str(), ci.workflow_path.as_str()), (".", ".github/workflows/docker.yml"));
+        // Below the repository's top: everything is named from there, the config's directory covering it all.
+        let mut below = crate::resolve::rules::testing::config_with_app("language = \"go\"");
+        below.ci.root = "../..".into();
+        let site = Site { repo_dirs: Some(vec!["services".into(), "api".into()]) };
+        let ci = plan(&below, "multiarch.toml", &site).ci;
+        assert_eq!(ci.paths, ["services/api/**", ".github/workflows/docker.yml"]);
+        assert_eq!(
+            (ci.repo_dir.as_str(), ci.workflow_path.as_str()),
+            ("services/api", "../../.github/workflows/docker.yml")
+        );
+        // An app at the repository root builds on every change.
+        let at_root = crate::resolve::rules::testing::config_with_app("language = \"go\"");
+        assert!(plan(&at_root, "multiarch.toml", &Site::default()).ci.paths.is_empty());
     }
 
     #[test]
     fn cargo_flags_select_the_package_and_features() {
         let raw = config_with_app("language = \"rust\"\npackage = \"svc\"\nrust.features = [\"a\", \"b\"]");
-        let r = plan(&raw, "m.toml").apps.remove(0).rust.unwrap();
+        let r = plan(&raw, "m.toml", &Site::default()).apps.remove(0).rust.unwrap();
         assert_eq!(r.build_flags, "--locked --profile release --target \"$CARGO_BUILD_TARGET\" -p svc --features a,b");
         assert!(!r.cook_whole_workspace);
     }

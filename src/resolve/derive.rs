@@ -93,7 +93,40 @@ pub fn bin_path(app: &RawApp) -> String {
     format!("{BIN_DIR}/{}", bin(app))
 }
 
-/// The repository under the registry prefix.
+/// The app's build context relative to the config's directory, without a leading `./`: `.` or `services/api`.
+pub fn context(app: &RawApp) -> &str {
+    let written = app.context.as_deref().unwrap_or(defaults::APP_CONTEXT);
+    match written.strip_prefix("./") {
+        Some(rest) if !rest.is_empty() => rest,
+        _ => written,
+    }
+}
+
+/// Where an app's Dockerfile is written, relative to the config's directory: `Dockerfile` for the one app,
+/// `Dockerfile.<app>` beside other apps' in the config's directory; inside the app's own context
+/// (`services/api/Dockerfile`) when it builds from another one, `Dockerfile.<app>` there when apps share that
+/// context. The one derivation of Dockerfile paths.
+pub fn dockerfile(raw: &RawConfig, app: &RawApp) -> String {
+    let ctx = context(app);
+    let sharing = if ctx == "." { raw.app.len() } else { raw.app.iter().filter(|a| context(a) == ctx).count() };
+    let name = if sharing > 1 { format!("Dockerfile.{}", app.name) } else { "Dockerfile".to_string() };
+    join(ctx, &name)
+}
+
+/// `dir/path`, or `path` when `dir` is `.`.
+pub fn join(dir: &str, path: &str) -> String {
+    if dir == "." { path.to_string() } else { format!("{dir}/{path}") }
+}
+
+/// How many directories `ci.root` climbs: `..` parts (0 for `.`, and for a value its rule refuses).
+pub fn ci_root_levels(root: &str) -> usize {
+    if crate::grammar::ci_root(root).is_err() {
+        return 0;
+    }
+    root.split('/').filter(|p| *p == "..").count()
+}
+
+/// The repository under the registry prefix./// The repository under the registry prefix.
 pub fn image_name(app: &RawApp) -> &str {
     app.image.as_deref().unwrap_or(&app.name)
 }
@@ -311,6 +344,27 @@ mod tests {
     fn builder_images_follow_the_language_version() {
         assert_eq!(builder_image(&app("language = \"go\"\ngo.version = \"1.24\"")), "golang:1.24-bookworm");
         assert_eq!(builder_image(&app("language = \"rust\"")), format!("rust:{}-bookworm", defaults::RUST_VERSION));
+    }
+
+    #[test]
+    fn dockerfiles_go_where_each_app_builds() {
+        let raw: RawConfig = toml::from_str(
+            "[project]\nname = \"p\"\n\
+             [[app]]\nname = \"root\"\nlanguage = \"go\"\n\
+             [[app]]\nname = \"api\"\nlanguage = \"go\"\ncontext = \"./services/api\"\n\
+             [[app]]\nname = \"a\"\nlanguage = \"rust\"\ncontext = \"rs\"\n\
+             [[app]]\nname = \"b\"\nlanguage = \"rust\"\ncontext = \"rs\"\n",
+        )
+        .unwrap();
+        let paths: Vec<String> = raw.app.iter().map(|a| dockerfile(&raw, a)).collect();
+        assert_eq!(paths, ["Dockerfile.root", "services/api/Dockerfile", "rs/Dockerfile.a", "rs/Dockerfile.b"]);
+        assert_eq!(context(&raw.app[1]), "services/api", "a leading `./` is dropped");
+        assert_eq!(context(&raw.app[0]), ".");
+        let alone: RawConfig =
+            toml::from_str("[project]\nname = \"p\"\n[[app]]\nname = \"x\"\nlanguage = \"go\"\ncontext = \"x\"\n")
+                .unwrap();
+        assert_eq!(dockerfile(&alone, &alone.app[0]), "x/Dockerfile");
+        assert_eq!((ci_root_levels("."), ci_root_levels("../.."), ci_root_levels("../x")), (0, 2, 0));
     }
 
     #[test]

@@ -28,10 +28,23 @@ pub struct Planned {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Resolves and validates a raw config. `config_file` is the name used in generated headers.
+/// Where the config sits, as far as the plan depends on it. Found on disk by the caller: resolve reads no files.
+#[derive(Debug, Clone, Default)]
+pub struct Site {
+    /// The directories from the git repository's root down to the config's directory, as many as `ci.root`
+    /// climbs (`["services", "api"]` for `root = "../.."`); `None` for a config read from memory.
+    pub repo_dirs: Option<Vec<String>>,
+}
+
+/// Resolves and validates a raw config read from memory. `config_file` is the name used in generated headers.
 pub fn plan(raw: &RawConfig, config_file: &str) -> Planned {
+    plan_at(raw, config_file, &Site::default())
+}
+
+/// [`plan`] for a config at `site`.
+pub fn plan_at(raw: &RawConfig, config_file: &str, site: &Site) -> Planned {
     let mut findings = findings::Findings::default();
-    rules::check(raw, &mut findings);
-    let plan = (!findings.has_errors()).then(|| build::plan(raw, config_file));
+    rules::check_at(raw, site.repo_dirs.as_deref(), &mut findings);
+    let plan = (!findings.has_errors()).then(|| build::plan(raw, config_file, site));
     Planned { plan, diagnostics: findings.into_vec() }
 }

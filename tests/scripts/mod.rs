@@ -121,7 +121,7 @@ fn config(text: &str) -> Generated {
 fn generate(plan: &mkmulti::plan::Plan) -> Generated {
     let dir = tempfile::tempdir().unwrap();
     let files = mkmulti::render::render(plan);
-    let planned = mkmulti::write::compare(dir.path(), &files).unwrap();
+    let planned = mkmulti::write::compare(dir.path(), dir.path(), &files).unwrap();
     mkmulti::write::write(&planned, false).unwrap();
     let stubs = tempfile::tempdir().unwrap();
     for (name, body) in [("docker", DOCKER_STUB), ("uname", UNAME_STUB), ("sysctl", SYSCTL_STUB)] {

@@ -22,6 +22,9 @@ pub struct BakeView<'a> {
 #[derive(Debug, Serialize)]
 pub struct BakeTarget<'a> {
     pub name: &'a str,
+    /// The build context, relative to the Bake file: `.` or `services/api`.
+    pub context: &'a str,
+    /// The Dockerfile, relative to the context (Bake joins the two).
     pub dockerfile: &'a str,
     pub platforms: Vec<&'static str>,
     /// The repository under `DOCKER_REGISTRY`, as the Makefile's `<IDENT>_IMAGE`.
@@ -42,7 +45,8 @@ impl<'a> BakeView<'a> {
                 .iter()
                 .map(|a| BakeTarget {
                     name: &a.name,
-                    dockerfile: &a.dockerfile,
+                    context: &a.context,
+                    dockerfile: &a.dockerfile_in_context,
                     platforms: a.platforms.iter().map(|p| p.oci).collect(),
                     image_name: &a.image_name,
                 })

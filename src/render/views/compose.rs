@@ -23,6 +23,9 @@ pub struct Service<'a> {
     pub name: &'a str,
     /// `<image>:${TAG:-latest}`: the Makefile's and the scripts' default tag is `latest` here too.
     pub image: String,
+    /// `build.context`, relative to compose.yaml: `.` or `services/api`.
+    pub context: &'a str,
+    /// `build.dockerfile`, relative to the context.
     pub dockerfile: &'a str,
     /// `${DOCKER_DEFAULT_PLATFORM:-<the app's first platform>}` for an app that does not build for both amd64
     /// and arm64; `None` (the machine's own platform) otherwise.
@@ -67,7 +70,8 @@ impl<'a> Service<'a> {
         Self {
             name: &app.name,
             image: format!("{}:${{TAG:-latest}}", app.image),
-            dockerfile: &app.dockerfile,
+            context: &app.context,
+            dockerfile: &app.dockerfile_in_context,
             platform: (!native_everywhere).then(|| format!("${{DOCKER_DEFAULT_PLATFORM:-{first}}}")),
             environment: &app.compose_environment,
             ports: &app.ports,

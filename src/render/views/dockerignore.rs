@@ -1,5 +1,5 @@
-//! What `dockerignore.j2` prints besides its fixed list: the generated Dockerfiles, which the build context
-//! does not need.
+//! What `dockerignore.j2` prints besides its fixed list: the generated files in one build context, which the
+//! build does not need. One `.dockerignore` per distinct context (BuildKit reads it from the context's root).
 
 use serde::Serialize;
 
@@ -7,11 +7,34 @@ use crate::plan::Plan;
 
 #[derive(Debug, Serialize)]
 pub struct DockerignoreView<'a> {
+    /// The context, relative to the config's directory: `.` or `services/api`.
+    pub context: &'a str,
+    /// The generated Dockerfiles in this context, relative to it.
     pub dockerfiles: Vec<&'a str>,
+    /// The context is the config's directory, which also holds the Makefile, compose.yaml and the scripts.
+    pub holds_outputs: bool,
 }
 
 impl<'a> DockerignoreView<'a> {
-    pub fn new(plan: &'a Plan) -> Self {
-        Self { dockerfiles: plan.apps.iter().map(|a| a.dockerfile.as_str()).collect() }
+    /// One view per distinct build context, in the order of the apps that first name each.
+    pub fn all(plan: &'a Plan) -> Vec<Self> {
+        let mut views: Vec<Self> = Vec::new();
+        for app in &plan.apps {
+            let dockerfile = app.dockerfile_in_context.as_str();
+            match views.iter_mut().find(|v| v.context == app.context) {
+                Some(view) => view.dockerfiles.push(dockerfile),
+                None => views.push(Self {
+                    context: &app.context,
+                    dockerfiles: vec![dockerfile],
+                    holds_outputs: app.context == ".",
+                }),
+            }
+        }
+        views
+    }
+
+    /// Where this `.dockerignore` is written, relative to the config's directory.
+    pub fn path(&self) -> String {
+        if self.context == "." { ".dockerignore".to_string() } else { format!("{}/.dockerignore", self.context) }
     }
 }

@@ -45,6 +45,8 @@ pub struct MakefileApp<'a> {
     pub ident: &'a str,
     pub image_name: &'a str,
     pub dockerfile: &'a str,
+    /// The build context, the last word of every `docker buildx build`: `.` or `services/api`.
+    pub context: &'a str,
     pub platforms_csv: &'a str,
     /// `$(<IDENT>_IMAGE)`: the image reference every per-app recipe uses.
     pub image_var: String,
@@ -129,6 +131,7 @@ impl<'a> MakefileApp<'a> {
             ident: &app.ident,
             image_name: &app.image_name,
             dockerfile: &app.dockerfile,
+            context: &app.context,
             platforms_csv: &app.platforms_csv,
             image_var: format!("$({}_IMAGE)", app.ident),
             platforms_default: if app.platforms_csv == project_platforms_csv {

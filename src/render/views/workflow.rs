@@ -41,13 +41,19 @@ pub struct WorkflowView<'a> {
     pub validate_qemu_platforms: &'a str,
     /// The job whose `version` output names the pushed tag (every app's is the same).
     pub version_job: &'a str,
+    /// `on.push.paths` and `on.pull_request.paths`; empty for none.
+    pub paths: &'a [String],
+    /// The config's directory from the repository root, where the validate step runs; `None` at the root.
+    pub working_directory: Option<&'a str>,
 }
 
 #[derive(Debug, Serialize)]
 pub struct WorkflowApp<'a> {
     pub name: &'a str,
     pub image: &'a str,
-    pub dockerfile: &'a str,
+    /// build-push-action's `context:` and `file:`, from the repository root (the actions' own directory).
+    pub context: String,
+    pub dockerfile: String,
     pub platforms_csv: &'a str,
     /// The artifact name part of this app's digests: its identifier in lower case, which (unlike the name)
     /// cannot be a prefix of another app's followed by `-`.
@@ -93,21 +99,24 @@ impl<'a> WorkflowView<'a> {
             timeout_minutes: ci.timeout_minutes,
             metadata_tags: rule.metadata_tags(),
             metadata_latest: rule.metadata_latest(),
-            apps: plan.apps.iter().map(WorkflowApp::new).collect(),
+            apps: plan.apps.iter().map(|a| WorkflowApp::new(a, &ci.repo_dir)).collect(),
             validate: ci.validate,
             validate_qemu_platforms: &ci.validate_qemu_platforms,
             version_job: plan.apps.first().map_or("", |a| a.name.as_str()),
+            paths: &ci.paths,
+            working_directory: (ci.repo_dir != ".").then_some(ci.repo_dir.as_str()),
         }
     }
 }
 
 impl<'a> WorkflowApp<'a> {
-    fn new(app: &'a AppPlan) -> Self {
+    fn new(app: &'a AppPlan, repo_dir: &str) -> Self {
         let emulated = app.emulated_steps > 0;
         Self {
             name: &app.name,
             image: &app.image,
-            dockerfile: &app.dockerfile,
+            context: join(repo_dir, &app.context),
+            dockerfile: join(repo_dir, &app.dockerfile),
             platforms_csv: &app.platforms_csv,
             artifact_id: app.ident.to_lowercase(),
             matrix: app
@@ -123,5 +132,14 @@ impl<'a> WorkflowApp<'a> {
             matrix_qemu: emulated,
             qemu_platforms: if emulated { &app.x86_foreign_csv } else { "" },
         }
+    }
+}
+
+/// A path below the config's directory as the actions read it, from the repository root: `services/api/x`.
+fn join(repo_dir: &str, path: &str) -> String {
+    match (repo_dir, path) {
+        (".", _) => path.to_string(),
+        (_, ".") => repo_dir.to_string(),
+        _ => format!("{repo_dir}/{path}"),
     }
 }

@@ -68,6 +68,14 @@ pub fn image_reference(raw: &RawConfig, p: &KeyPath, app: &RawApp, f: &mut Findi
     );
 }
 
+/// The build context is a directory below the config's, in a grammar every generated file can hold. (That it
+/// exists is checked against the disk, with the project: `project::check`.)
+pub fn context(p: &KeyPath, app: &RawApp, f: &mut Findings) {
+    if let Some(context) = &app.context {
+        f.check(&p.key("context"), context, "build context", grammar::context);
+    }
+}
+
 /// Keys of the other language are mistakes, not silently ignored settings.
 pub fn language_keys(p: &KeyPath, app: &RawApp, f: &mut Findings) {
     let wrong = app.language.other();
@@ -368,6 +376,19 @@ mod tests {
         assert_eq!(found(&config_with_app(&long), rule).len(), 1, "docker.io/acme/ and 241 characters");
         let fits = format!("language = \"go\"\nimage = \"{}\"", "a".repeat(MAX_IMAGE_NAME - "docker.io/acme/".len()));
         assert!(found(&config_with_app(&fits), rule).is_empty());
+    }
+
+    #[test]
+    fn build_contexts_stay_below_the_config_in_a_plain_alphabet() {
+        for ok in ["\".\"", "\"services/api\"", "\"./services/api\""] {
+            assert!(found(&config_with_app(&format!("language = \"go\"\ncontext = {ok}")), on_app(context)).is_empty());
+        }
+        for bad in ["\"../api\"", "\"/srv/api\"", "\"a b\"", "\"services/\"", "\".git\"", "\"a/-x\"", "\"$(x)\""] {
+            let found = found(&config_with_app(&format!("language = \"go\"\ncontext = {bad}")), on_app(context));
+            assert_eq!(found.len(), 1, "{bad}: {found:?}");
+        }
+        let found = found(&config_with_app("language = \"go\"\ncontext = \"../api\""), on_app(context));
+        assert_eq!(found, ["invalid build context `../api`"]);
     }
 
     #[test]

@@ -5,6 +5,7 @@ use indexmap::IndexMap;
 use crate::config::{CiStrategy, RawConfig};
 use crate::diagnostics::KeyPath;
 use crate::grammar;
+use crate::resolve::derive;
 use crate::resolve::findings::{Findings, MAX_APPS};
 
 /// The longest job GitHub-hosted runners run, in minutes.
@@ -27,6 +28,55 @@ pub fn ci(raw: &RawConfig, f: &mut Findings) {
             "use 1 to 360 (GitHub-hosted runners stop a job after 6 hours)",
         );
     }
+}
+
+/// `ci.root`: `.` or `..` parts, and (for the workflow written there) the directories it climbs out of, which
+/// the workflow names (`working-directory`, build contexts, path filters): `repo_dirs` holds their names, from the
+/// repository root down to the config's directory, as found on disk; `None` for a config read from memory.
+pub fn root(raw: &RawConfig, repo_dirs: Option<&[String]>, f: &mut Findings) {
+    let path = KeyPath::root().key("ci").key("root");
+    if !f.check(&path, &raw.ci.root, "repository root", grammar::ci_root) || !raw.output.workflow {
+        return;
+    }
+    let levels = derive::ci_root_levels(&raw.ci.root);
+    if levels == 0 {
+        return;
+    }
+    let Some(dirs) = repo_dirs else {
+        f.error_help(
+            path,
+            format!("`root = \"{}\"` names directories above the config, which mkmulti cannot see here", raw.ci.root),
+            "read the config from its file (`--config PATH`), so mkmulti sees the directories between it and the root",
+        );
+        return;
+    };
+    if dirs.len() < levels {
+        f.error_help(
+            path,
+            format!("`root = \"{}\"` climbs {levels} directories, above the file system's root", raw.ci.root),
+            "count the `..` from the config's directory to the git repository's top (`git rev-parse --show-cdup`)",
+        );
+        return;
+    }
+    for dir in dirs {
+        if grammar::context(dir).is_err() || dir == "." {
+            f.error_help(
+                path.clone(),
+                format!(
+                    "the directory `{}` on the way to the repository root cannot be named in a workflow",
+                    shown(dir)
+                ),
+                "the workflow names each directory between the repository root and the config: rename it to \
+                 letters, digits, `.`, `_` and `-`, not starting with `.` or `-`",
+            );
+            return;
+        }
+    }
+}
+
+/// A directory name as a message may show it: printable ASCII, anything else as `?`.
+fn shown(name: &str) -> String {
+    name.chars().map(|c| if c.is_ascii_graphic() { c } else { '?' }).take(64).collect()
 }
 
 /// A push to a branch needs some tag to push under.
@@ -103,6 +153,32 @@ mod tests {
         assert!(found(&raw, ci).is_empty());
         raw.ci.timeout_minutes = MAX_TIMEOUT_MINUTES + 1;
         assert_eq!(found(&raw, ci).len(), 1);
+    }
+
+    #[test]
+    fn the_repository_root_is_dot_dot_parts_and_the_directories_it_climbs_can_be_named() {
+        let with_root = |root: &str| {
+            let mut raw = config("");
+            raw.ci.root = root.into();
+            raw
+        };
+        let dirs = |names: &[&str]| names.iter().map(|n| n.to_string()).collect::<Vec<_>>();
+        let rule = |dirs: Option<Vec<String>>| move |raw: &RawConfig, f: &mut Findings| root(raw, dirs.as_deref(), f);
+        assert!(found(&with_root("."), rule(None)).is_empty());
+        assert!(found(&with_root("../.."), rule(Some(dirs(&["services", "api"])))).is_empty());
+        assert_eq!(found(&with_root("../x"), rule(None)), ["invalid repository root `../x`"]);
+        assert_eq!(found(&with_root(".."), rule(None)).len(), 1, "read from memory: no directory names");
+        assert_eq!(
+            found(&with_root("../.."), rule(Some(dirs(&["api"])))),
+            ["`root = \"../..\"` climbs 2 directories, above the file system's root"]
+        );
+        assert_eq!(
+            found(&with_root(".."), rule(Some(dirs(&["my api"])))),
+            ["the directory `my?api` on the way to the repository root cannot be named in a workflow"]
+        );
+        let mut off = with_root("..");
+        off.output.workflow = false;
+        assert!(found(&off, rule(None)).is_empty(), "without a workflow the root names nothing");
     }
 
     #[test]

@@ -15,8 +15,15 @@ use crate::diagnostics::KeyPath;
 
 use super::findings::{Findings, MAX_APPS};
 
-/// Runs every rule over a raw config.
+/// Runs every rule over a raw config read from memory (no directory around it).
+#[cfg(test)]
 pub fn check(raw: &RawConfig, f: &mut Findings) {
+    check_at(raw, None, f);
+}
+
+/// Runs every rule over a raw config; `repo_dirs` names the directories from the repository root down to the
+/// config's (as many as `ci.root` climbs), `None` when the config was read from memory.
+pub fn check_at(raw: &RawConfig, repo_dirs: Option<&[String]>, f: &mut Findings) {
     let root = KeyPath::root();
     project::mkmulti_version(raw, f);
     project::project(raw, f);
@@ -26,6 +33,7 @@ pub fn check(raw: &RawConfig, f: &mut Findings) {
     for (i, app) in raw.app.iter().enumerate().take(MAX_APPS) {
         let p = root.key("app").index(i);
         apps::names(&p, app, f);
+        apps::context(&p, app, f);
         apps::image_reference(raw, &p, app, f);
         if let Some(list) = &app.platforms {
             platforms::platform_list(&p.key("platforms"), list, f);
@@ -53,6 +61,7 @@ pub fn check(raw: &RawConfig, f: &mut Findings) {
     }
     apps::unique(raw, f);
     ci::ci(raw, f);
+    ci::root(raw, repo_dirs, f);
     ci::tags(raw, f);
     if raw.output.workflow {
         ci::job_ids(raw, f);
