@@ -90,6 +90,14 @@ static CONTEXT: LazyLock<Regex> = LazyLock::new(|| re(CONTEXT_PATTERN));
 pub const CI_ROOT_PATTERN: &str = r"^(\.|\.\.(/\.\.)*)$";
 static CI_ROOT: LazyLock<Regex> = LazyLock::new(|| re(CI_ROOT_PATTERN));
 
+/// A file mkmulti writes, relative to the project directory: `docker.mk`, `docker/Dockerfile.api`. Every part
+/// starts with a letter, digit or `_`, so no part is `.`, `..` or hidden, and no path starts with `-` or `/`; the
+/// alphabet holds nothing that make, a shell, YAML or HCL would read as syntax.
+pub const OUTPUT_PATH_PATTERN: &str = r"^[A-Za-z0-9_][A-Za-z0-9._-]*(/[A-Za-z0-9_][A-Za-z0-9._-]*)*$";
+/// The longest such path.
+pub const OUTPUT_PATH_MAX: usize = 255;
+static OUTPUT_PATH: LazyLock<Regex> = LazyLock::new(|| re(OUTPUT_PATH_PATTERN));
+
 /// An absolute path inside the container.
 pub const CONTAINER_PATH_PATTERN: &str = r"^(/[A-Za-z0-9._-]+)+$";
 static ABS_PATH: LazyLock<Regex> = LazyLock::new(|| re(CONTAINER_PATH_PATTERN));
@@ -293,6 +301,25 @@ pub fn context(v: &str) -> Check {
 /// `ci.root`: `.` or `..`, `../..`, ...
 pub fn ci_root(v: &str) -> Check {
     matches(&CI_ROOT, v, "the repository root is `.` or `..` parts joined by `/` (like `../..`), nothing else")
+}
+
+/// A file mkmulti writes, relative to the project directory and below it: `docker.mk`, `Dockerfile.mkmulti`.
+pub fn output_path(v: &str) -> Check {
+    if v.starts_with('/') {
+        return Err("the path is relative to the project directory: no leading `/`".into());
+    }
+    if v.split('/').any(|p| p == "..") {
+        return Err("the path must stay inside the project: no `..`".into());
+    }
+    if v.len() > OUTPUT_PATH_MAX {
+        return Err(format!("a path has at most {OUTPUT_PATH_MAX} characters"));
+    }
+    matches(
+        &OUTPUT_PATH,
+        v,
+        "a file path is parts of letters, digits, `.`, `_` and `-` joined by `/`, each starting with a letter, digit or \
+         `_` (like `docker.mk` or `docker/Dockerfile.api`)",
+    )
 }
 
 /// An absolute path inside the container: `/data`.
@@ -501,6 +528,27 @@ mod tests {
     fn paths_stay_inside() {
         assert!(relative_path(".").is_ok() && relative_path("./cmd/pixelzx").is_ok());
         assert!(relative_path("./../x").is_err() && relative_path("/abs").is_err() && relative_path("cmd").is_err());
+        for ok in ["docker.mk", "Dockerfile.mkmulti", "docker/Dockerfile.api", "_build/x"] {
+            assert!(output_path(ok).is_ok(), "{ok}");
+        }
+        for (bad, why) in [
+            ("../docker.mk", "no `..`"),
+            ("a/../../b", "no `..`"),
+            ("/etc/docker.mk", "no leading `/`"),
+            ("./docker.mk", "each starting with"),
+            (".github/x", "each starting with"),
+            ("-f", "each starting with"),
+            ("a b", "each starting with"),
+            ("a$(x)", "each starting with"),
+            ("a#b", "each starting with"),
+            ("a:b", "each starting with"),
+            ("a/", "each starting with"),
+            ("a//b", "each starting with"),
+            ("", "each starting with"),
+        ] {
+            assert!(output_path(bad).is_err_and(|e| e.contains(why)), "{bad}: {:?}", output_path(bad));
+        }
+        assert!(output_path(&"a".repeat(256)).is_err());
         assert!(container_path("/home/pixelzx/data").is_ok());
         assert!(
             container_path("data").is_err() && container_path("/a/../b").is_err() && container_path("/a b").is_err()

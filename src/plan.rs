@@ -18,6 +18,9 @@ pub const MKMULTI_VERSION: &str = env!("CARGO_PKG_VERSION");
 /// The GitHub-hosted x86-64 runner every job but the native-runner builds runs on.
 pub const X86_RUNNER: &str = "ubuntu-24.04";
 
+/// The scripts the `scripts` output writes: the platform detector and the pushed-image validator.
+pub const SCRIPTS: [&str; 2] = ["scripts/detect-platform.sh", "scripts/validate-multiarch.sh"];
+
 /// Everything the templates need, resolved.
 #[derive(Debug, Clone, Serialize)]
 pub struct Plan {

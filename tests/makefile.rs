@@ -100,6 +100,8 @@ impl Project {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(out.status.success(), "make {args:?}: {stderr}");
         assert!(!stderr.contains("undefined variable"), "make {args:?}: {stderr}");
+        // Two rules for one target: make keeps one recipe and drops the other.
+        assert!(!stderr.contains("overriding recipe"), "make {args:?}: {stderr}");
         (String::from_utf8(out.stdout).unwrap(), fs::read_to_string(&log).unwrap_or_default())
     }
 
@@ -315,4 +317,64 @@ fn without_a_namespace_images_build_but_pushes_stop_with_the_key_to_set() {
     let script = Command::new("bash").arg("scripts/validate-multiarch.sh").current_dir(p.path()).output().unwrap();
     assert_eq!(script.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&script.stderr).contains("registry.namespace"));
+}
+
+/// The go-hello example with its Makefile written to `docker.mk`, and a Makefile of the project's own beside it.
+fn included(own: &str) -> Project {
+    let example = fs::read_to_string(util::root().join("examples/go-hello/multiarch.toml")).unwrap();
+    let p = Project::new(&format!("{example}\n[output]\nmakefile-path = \"docker.mk\"\n"));
+    assert!(!p.path().join("Makefile").exists());
+    fs::write(p.path().join("Makefile"), own).unwrap();
+    p
+}
+
+/// A project's own Makefile with its own `all`, `help` and `clean`, including mkmulti's at its end.
+const OWN_THEN_INCLUDE: &str = "all: build\n\nbuild:\n\t@echo own-build\n\nhelp:\n\t@echo own-help\n\n\
+                                clean:\n\t@echo own-clean\n\ninclude docker.mk\n";
+
+#[test]
+fn an_included_makefile_keeps_the_includers_goal_and_targets() {
+    let p = included(OWN_THEN_INCLUDE);
+    // The includer's first target stays its default goal, and its `help` and `clean` stay its own.
+    assert_eq!(p.make(&[], "").0, "own-build\n");
+    assert_eq!(p.make(&["help"], "").0, "own-help\n");
+    assert_eq!(p.make(&["clean"], "").0, "own-clean\n");
+    // mkmulti's targets are reachable through the includer.
+    let (_, calls) = p.make(&["docker-build-local"], "linux/amd64");
+    assert!(calls.contains("buildx build --builder go-hello-builder"), "{calls}");
+    assert!(calls.contains(" --load -f Dockerfile -t docker.io/example/go-hello:"), "{calls}");
+    let (out, _) = p.make(&["-n", "docker-clean", "TAG=t1"], "");
+    assert!(out.contains("docker image rm docker.io/example/go-hello:t1"), "{out}");
+    assert_eq!(p.make(&["docker-tags", "TAG=t1"], "").0.lines().next(), Some("docker.io/example/go-hello:t1"));
+
+    // `docker-help` lists docker.mk's targets, not the includer's, and no generic name a Makefile may have.
+    let (help, _) = p.make(&["docker-help"], "");
+    let targets: Vec<&str> =
+        help.lines().skip(1).take_while(|l| !l.is_empty()).map(|l| l.split_whitespace().next().unwrap()).collect();
+    for target in ["docker-help", "buildx-setup", "docker-build-local", "docker-push-multi", "docker-clean"] {
+        assert!(targets.contains(&target), "{target}: {help}");
+    }
+    for target in ["all", "build", "help", "clean", "tags", "validate"] {
+        assert!(!targets.contains(&target), "{target}: {help}");
+    }
+}
+
+#[test]
+fn an_include_before_any_target_leaves_the_default_goal_to_the_next_one() {
+    let p = included("include docker.mk\n\nfirst:\n\t@echo own-first\n");
+    assert_eq!(p.make(&[], "").0, "own-first\n");
+    // Alone, docker.mk lists its targets.
+    let (out, _) = p.make(&["-f", "docker.mk"], "");
+    assert!(out.starts_with("Targets:\n  docker-help "), "{out}");
+}
+
+#[test]
+fn an_included_makefile_takes_the_includers_settings() {
+    let own =
+        "DOCKER_REGISTRY := ghcr.io/me\nBUILD_ARGS := --build-arg OWN=1\n\nall:\n\t@echo own\n\ninclude docker.mk\n";
+    let p = included(own);
+    let (_, calls) = p.make(&["docker-push-multi", "TAG=t1"], "linux/amd64");
+    let push = calls.lines().find(|l| l.contains(" --push ")).expect("a push");
+    assert!(push.contains("--build-arg OWN=1") && !push.contains("--build-arg VERSION="), "{push}");
+    assert!(push.contains("-t ghcr.io/me/go-hello:t1"), "{push}");
 }

@@ -161,6 +161,12 @@ fn grammar_samples() -> Vec<(&'static str, &'static str, Vec<&'static str>, Vec<
             vec!["..", "../x", "a/../b", "/abs", "a/", "./", ".hidden", "a/-x", "a b", "a/*", "$x", "a:b"],
         ),
         ("ci root", CI_ROOT_PATTERN, vec![".", "..", "../../.."], vec!["", "./..", "../", "../a", "/", "..."]),
+        (
+            "output path",
+            OUTPUT_PATH_PATTERN,
+            vec!["docker.mk", "docker/Dockerfile.api", "_x"],
+            vec!["../x", "/x", "./x", ".x", "a//b", "a/", "-f", "a b", "a:b"],
+        ),
         ("container path", CONTAINER_PATH_PATTERN, vec!["/data", "/home/app/data"], vec!["data", "/", "/a b", "/a/"]),
         ("cargo name", CARGO_NAME_PATTERN, vec!["svg-core", "_x", "release"], vec!["--offline", "a.b", "a b"]),
         ("cargo feature", CARGO_FEATURE_PATTERN, vec!["tls", "serde/std", "a+b.c"], vec!["-x", "a/b/c", "a b"]),

@@ -169,7 +169,8 @@ fn a_hostile_config_name_cannot_change_any_header() {
 fn per_platform_make_targets_build_every_app_of_that_platform() {
     for dir in util::examples() {
         let plan = util::load(&dir.join("multiarch.toml")).plan;
-        let makefile = mkmulti::render::render(&plan).into_iter().find(|f| f.path == "Makefile").unwrap().contents;
+        let makefile =
+            mkmulti::render::render(&plan).into_iter().find(|f| f.path == plan.output.makefile_path).unwrap().contents;
         for p in &plan.platforms {
             let rule = format!("docker-build-{}:", p.slug);
             let line = makefile.lines().find(|l| l.starts_with(&rule)).unwrap_or_else(|| panic!("no {rule}"));

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use super::output::{Stdout, eprint};
 use super::{Format, config_label, exit, io_failure, json, report_invalid, report_notes};
+use crate::plan::Plan;
 use crate::write::{Change, Planned};
 use crate::{LoadError, render, write};
 
@@ -64,11 +65,11 @@ pub(super) fn cmd_generate(config: &Path, out: Option<PathBuf>, mode: Mode, forc
     }
     match format {
         Format::Human => {
-            let code = report_human(mode, &out, &planned, force, code);
+            let code = report_human(&loaded.plan, mode, &out, &planned, force, code);
             if mode == Mode::Write && code == exit::OK && created {
                 // The first generate (something new was written): what to run next, for this config.
                 let mut stdout = Stdout::default();
-                stdout.print(&next_steps(&loaded.plan));
+                stdout.print(&next_steps(&loaded.plan, &out));
                 return stdout.finish(code);
             }
             code
@@ -88,7 +89,7 @@ pub(super) fn cmd_generate(config: &Path, out: Option<PathBuf>, mode: Mode, forc
 }
 
 /// What happened, for people: diffs, or the list of files with what was (or would be) done to each.
-fn report_human(mode: Mode, out: &Path, planned: &[Planned<'_>], force: bool, code: u8) -> u8 {
+fn report_human(plan: &Plan, mode: Mode, out: &Path, planned: &[Planned<'_>], force: bool, code: u8) -> u8 {
     let mut stdout = Stdout::default();
     let stale: Vec<_> = planned.iter().filter(|p| p.change != Change::Unchanged).collect();
     match mode {
@@ -117,7 +118,7 @@ fn report_human(mode: Mode, out: &Path, planned: &[Planned<'_>], force: bool, co
             let (edited, foreign): (Vec<&&Planned<'_>>, Vec<&&Planned<'_>>) =
                 blocked.iter().partition(|p| p.current.as_deref().and_then(render::is_pristine).is_some());
             for p in &foreign {
-                let key = output_key(&p.file.path);
+                let key = output_key(plan, &p.file.path);
                 eprint(&format!(
                     "mkmulti: {} exists and was not written by mkmulti\nhelp: keep yours with `{key} = false` in the \
                      config's [output] table (mkmulti then leaves it alone), or move it aside and generate again\n",
@@ -173,11 +174,12 @@ fn label(change: Change, force: bool) -> &'static str {
 
 /// The `[output]` switch that owns a generated path (Dockerfiles and `.dockerignore` also in build contexts, the
 /// workflow also at a repository root above).
-fn output_key(path: &str) -> &'static str {
+fn output_key(plan: &Plan, path: &str) -> &'static str {
     let name = path.rsplit('/').next().unwrap_or(path);
     match path {
         p if p.starts_with(".github/") || p.contains("/.github/") => "workflow",
-        "Makefile" => "makefile",
+        p if plan.apps.iter().any(|a| a.dockerfile == p) => "dockerfile",
+        p if p == plan.output.makefile_path => "makefile",
         "compose.yaml" => "compose",
         "docker-bake.hcl" => "bake",
         _ if name.starts_with("Dockerfile") => "dockerfile",
@@ -187,7 +189,7 @@ fn output_key(path: &str) -> &'static str {
 }
 
 /// What to run after the first `generate`, for this config: the make targets, and what CI needs.
-fn next_steps(plan: &crate::plan::Plan) -> String {
+fn next_steps(plan: &Plan, out: &Path) -> String {
     let mut s = String::from("next:\n");
     let push = plan.registry.push_blocker.as_ref().map_or_else(
         || {
@@ -199,6 +201,12 @@ fn next_steps(plan: &crate::plan::Plan) -> String {
         },
         |_| "set `registry.namespace` first: until then pushes stop".to_string(),
     );
+    if plan.output.makefile && plan.output.makefile_is_included() && !included(out, &plan.output.makefile_path) {
+        let path = &plan.output.makefile_path;
+        s.push_str(&format!(
+            "  add `include {path}` to your Makefile (or run each target as `make -f {path} TARGET`); then:\n"
+        ));
+    }
     if plan.output.makefile {
         s.push_str(
             "  make buildx-setup          once per machine: the buildx builder, and QEMU where a platform needs it\n",
@@ -220,6 +228,18 @@ fn next_steps(plan: &crate::plan::Plan) -> String {
         s.push_str(&format!("  CI: {} {login}\n", plan.ci.workflow_path));
     }
     s
+}
+
+/// Whether the project's own Makefile (any name make reads without `-f`) includes `path` already.
+fn included(out: &Path, path: &str) -> bool {
+    ["GNUmakefile", "makefile", "Makefile"].iter().any(|name| {
+        std::fs::read_to_string(out.join(name)).is_ok_and(|text| {
+            text.lines().any(|line| {
+                let mut words = line.split_whitespace();
+                matches!(words.next(), Some("include" | "-include" | "sinclude")) && words.any(|w| w == path)
+            })
+        })
+    })
 }
 
 /// The editor's copy of the schema that `init` wrote (`.mkmulti/multiarch.schema.json`), brought up to this

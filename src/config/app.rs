@@ -50,6 +50,14 @@ pub struct RawApp {
     #[schemars(regex(pattern = grammar::REPOSITORY_PATH_PATTERN), length(max = grammar::REPOSITORY_PATH_MAX))]
     pub image: Option<String>,
 
+    /// Path of this app's Dockerfile, relative to the config's directory and inside the app's `context`.
+    /// `mkmulti generate` writes it there, and every build (Makefile, compose, Bake, workflow) reads it from there.
+    /// Default: `Dockerfile` in the app's context, `Dockerfile.<name>` when other apps build from that context
+    /// too. Set it when the project has a Dockerfile of its own: `"Dockerfile.mkmulti"`.
+    #[schemars(example = &"Dockerfile.mkmulti", regex(pattern = grammar::OUTPUT_PATH_PATTERN))]
+    #[schemars(length(max = grammar::OUTPUT_PATH_MAX))]
+    pub dockerfile: Option<String>,
+
     /// Target platforms for this app. Default: `project.platforms`.
     #[schemars(with = "Option<Vec<schema::Platform>>")]
     pub platforms: Option<Vec<String>>,

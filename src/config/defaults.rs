@@ -69,6 +69,9 @@ pub const CI_TAG_PATTERN: &str = "v*";
 pub const CI_TIMEOUT_MINUTES: u32 = 60;
 /// `ci.strategy`.
 pub const CI_STRATEGY: CiStrategy = CiStrategy::Single;
+/// `output.makefile-path`: the project's own Makefile, which `make` reads without `-f`.
+pub const MAKEFILE_PATH: &str = "Makefile";
+
 /// `ci.pin-actions`.
 pub const CI_PIN_ACTIONS: PinActions = PinActions::Sha;
 
@@ -82,6 +85,7 @@ pub const DERIVED: &[(&str, &str)] = &[
     ("app.smoke-test", "`[\"--version\"]` in command mode, the app's `args` in server mode, nothing when off"),
     ("app.smoke-mode", "`server` for an app with ports or a health check and no `smoke-test`, else `command`"),
     ("app.compose.restart", "`unless-stopped` for an app with ports or a health check, else `no` (a one-shot command)"),
+    ("app.dockerfile", "`Dockerfile` in the app's context, `Dockerfile.<name>` when other apps build from it too"),
     ("app.builder-image", "`golang:<go.version>-bookworm` or `rust:<rust.version>-bookworm`"),
     (
         "ci.username-secret",
@@ -151,6 +155,9 @@ pub fn ci_strategy() -> CiStrategy {
 }
 pub fn ci_pin_actions() -> PinActions {
     CI_PIN_ACTIONS
+}
+pub fn makefile_path() -> String {
+    MAKEFILE_PATH.to_string()
 }
 pub fn yes() -> bool {
     true

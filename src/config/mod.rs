@@ -210,8 +210,15 @@ impl Default for RawCi {
 pub struct RawOutput {
     /// A Dockerfile per app.
     pub dockerfile: bool,
-    /// `Makefile`.
+    /// The Makefile, written to `makefile-path`.
     pub makefile: bool,
+    /// Where the Makefile is written, relative to the config's directory. Default `"Makefile"`. Any other path,
+    /// such as `"docker.mk"`, is a file to `include` from your own Makefile (or to run as `make -f docker.mk`):
+    /// it leaves your Makefile's default goal alone, sets its variables only where you have not, and names its
+    /// targets that a Makefile of your own may have too with a `docker-` prefix (`make docker-help` lists them).
+    #[schemars(example = &"docker.mk", regex(pattern = grammar::OUTPUT_PATH_PATTERN))]
+    #[schemars(length(max = grammar::OUTPUT_PATH_MAX))]
+    pub makefile_path: String,
     /// `compose.yaml`.
     pub compose: bool,
     /// `scripts/detect-platform.sh` and `scripts/validate-multiarch.sh`.
@@ -228,11 +235,19 @@ pub struct RawOutput {
     pub syntax_directive: bool,
 }
 
+impl RawOutput {
+    /// The Makefile is written to be included from the project's own Makefile: its path is not `Makefile`.
+    pub fn makefile_is_included(&self) -> bool {
+        self.makefile_path != defaults::MAKEFILE_PATH
+    }
+}
+
 impl Default for RawOutput {
     fn default() -> Self {
         Self {
             dockerfile: true,
             makefile: true,
+            makefile_path: defaults::makefile_path(),
             compose: true,
             scripts: true,
             workflow: true,

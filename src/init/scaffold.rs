@@ -195,6 +195,8 @@ fn derived(path: &str, app: Option<&RawApp>, project: &DetectedProject) -> Optio
         ("app.smoke-test", Some(raw)) => {
             Some(toml_list(&derive::smoke_test(raw).iter().map(String::as_str).collect::<Vec<_>>()))
         }
+        // Every app `init` writes builds from the config's directory.
+        ("app.dockerfile", Some(raw)) => Some(toml_str(&derive::dockerfile_name(&raw.name, project.apps.len() > 1))),
         ("ci.username-secret", _) => secret(derive::login_expressions(&registry).0),
         ("ci.password-secret", _) => secret(derive::login_expressions(&registry).1),
         _ => None,

@@ -131,7 +131,7 @@ pub fn render(plan: &Plan) -> Vec<GeneratedFile> {
     }
     if plan.output.makefile {
         let body = render_view(env, TEMPLATE_MAKEFILE, &views::makefile::MakefileView::new(plan));
-        files.push(finish(plan, "Makefile", None, &body, false));
+        files.push(finish(plan, &plan.output.makefile_path, None, &body, false));
     }
     if plan.output.compose {
         let body = render_view(env, TEMPLATE_COMPOSE, &views::compose::ComposeView::new(plan));
@@ -140,9 +140,9 @@ pub fn render(plan: &Plan) -> Vec<GeneratedFile> {
     if plan.output.scripts {
         let shebang = Some("#!/usr/bin/env bash");
         let detect = render_view(env, TEMPLATE_DETECT, &views::scripts::DetectView::new(plan));
-        files.push(finish(plan, "scripts/detect-platform.sh", shebang, &detect, true));
+        files.push(finish(plan, crate::plan::SCRIPTS[0], shebang, &detect, true));
         let validate = render_view(env, TEMPLATE_VALIDATE, &views::scripts::ValidateView::new(plan));
-        files.push(finish(plan, "scripts/validate-multiarch.sh", shebang, &validate, true));
+        files.push(finish(plan, crate::plan::SCRIPTS[1], shebang, &validate, true));
     }
     if plan.output.bake {
         let body = render_view(env, TEMPLATE_BAKE, &views::bake::BakeView::new(plan));

@@ -92,10 +92,11 @@ impl TagRule {
         s
     }
 
-    /// The Makefile's explanatory comment, wrapped, each line starting with `# `.
-    pub fn make_comment(&self) -> Vec<String> {
+    /// The Makefile's explanatory comment, wrapped, each line starting with `# `; `tags_target` is the target
+    /// that prints the tags (`tags`, or `docker-tags` in a Makefile made to be included).
+    pub fn make_comment(&self, tags_target: &str) -> Vec<String> {
         let text = format!(
-            "{} `make tags` prints them; TAG is the one the test, inspect and validate targets use.",
+            "{} `make {tags_target}` prints them; TAG is the one the test, inspect and validate targets use.",
             self.sentence()
         );
         comment_lines(&text, 110)
@@ -264,13 +265,13 @@ mod tests {
 
     #[test]
     fn the_comment_says_what_the_table_turns_on() {
-        let comment = ALL.make_comment().join("\n");
+        let comment = ALL.make_comment("tags").join("\n");
         let text = comment.replace("\n# ", " ");
         assert!(text.contains("(and also as 1.2 and latest)"), "{comment}");
         assert!(text.contains("a pre-release v2.0.0-rc1 as 2.0.0-rc1 only"), "{comment}");
         assert!(comment.lines().all(|l| l.starts_with("# ") && l.len() <= 110), "{comment}");
         assert!(comment.contains("`git describe`"), "a code span stays on one line: {comment}");
-        let plain = TagRule { latest: false, semver: false, ..ALL }.make_comment().join(" ");
+        let plain = TagRule { latest: false, semver: false, ..ALL }.make_comment("tags").join(" ");
         assert!(!plain.contains("also as 1.2") && !plain.contains("latest"), "{plain}");
     }
 

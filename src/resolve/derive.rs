@@ -102,15 +102,23 @@ pub fn context(app: &RawApp) -> &str {
     }
 }
 
-/// Where an app's Dockerfile is written, relative to the config's directory: `Dockerfile` for the one app,
-/// `Dockerfile.<app>` beside other apps' in the config's directory; inside the app's own context
-/// (`services/api/Dockerfile`) when it builds from another one, `Dockerfile.<app>` there when apps share that
-/// context. The one derivation of Dockerfile paths.
+/// Where an app's Dockerfile is written, relative to the config's directory: the app's `dockerfile` as written,
+/// else `Dockerfile` for the one app, `Dockerfile.<app>` beside other apps' in the config's directory; inside the
+/// app's own context (`services/api/Dockerfile`) when it builds from another one, `Dockerfile.<app>` there when
+/// apps share that context. The one derivation of Dockerfile paths.
 pub fn dockerfile(raw: &RawConfig, app: &RawApp) -> String {
+    if let Some(path) = &app.dockerfile {
+        return path.clone();
+    }
     let ctx = context(app);
     let sharing = if ctx == "." { raw.app.len() } else { raw.app.iter().filter(|a| context(a) == ctx).count() };
-    let name = if sharing > 1 { format!("Dockerfile.{}", app.name) } else { "Dockerfile".to_string() };
-    join(ctx, &name)
+    join(ctx, &dockerfile_name(&app.name, sharing > 1))
+}
+
+/// The default name of an app's Dockerfile in its context: `Dockerfile`, or `Dockerfile.<app>` when other apps
+/// build from that context too (`shared`).
+pub fn dockerfile_name(app: &str, shared: bool) -> String {
+    if shared { format!("Dockerfile.{app}") } else { "Dockerfile".to_string() }
 }
 
 /// `dir/path`, or `path` when `dir` is `.`.

@@ -44,7 +44,7 @@ pub fn plan(raw: &RawConfig, config_file: &str) -> Planned {
 /// [`plan`] for a config at `site`.
 pub fn plan_at(raw: &RawConfig, config_file: &str, site: &Site) -> Planned {
     let mut findings = findings::Findings::default();
-    rules::check_at(raw, site.repo_dirs.as_deref(), &mut findings);
+    rules::check_at(raw, config_file, site.repo_dirs.as_deref(), &mut findings);
     let plan = (!findings.has_errors()).then(|| build::plan(raw, config_file, site));
     Planned { plan, diagnostics: findings.into_vec() }
 }

@@ -87,9 +87,17 @@ pub(super) enum Field {
     TagPattern,
     UsernameSecret,
     PasswordSecret,
+    // Paths of files mkmulti writes.
+    MakefilePath,
+    Dockerfile,
 }
 
 impl Field {
+    /// The value names a file: a config that takes it writes that file at another path than the benign one.
+    pub(super) fn names_a_file(self) -> bool {
+        matches!(self, Field::MakefilePath | Field::Dockerfile)
+    }
+
     pub(super) fn free_text(self) -> bool {
         use Field::*;
         matches!(self, Description | EnvValue | BuildArgValue | ComposeEnvValue | Arg | SmokeTestWord | HealthcheckWord)
@@ -118,6 +126,8 @@ impl Field {
             TagPattern,
             UsernameSecret,
             PasswordSecret,
+            MakefilePath,
+            Dockerfile,
         ]);
         if app.base().image.is_some() {
             fields.push(RuntimeImage);
@@ -172,6 +182,8 @@ impl Field {
             TagPattern => "v*",
             UsernameSecret => "PLAIN_USER",
             PasswordSecret => "PLAIN_PASS",
+            MakefilePath => "plain.mk",
+            Dockerfile => "Dockerfile.plain",
         }
         .to_string()
     }
@@ -270,6 +282,8 @@ impl Field {
             TagPattern => one(&mut c.tag_pattern, value, "ci.tag-pattern"),
             UsernameSecret => one(&mut c.username_secret, value, "ci.username-secret"),
             PasswordSecret => one(&mut c.password_secret, value, "ci.password-secret"),
+            MakefilePath => one(&mut c.makefile_path, value, "output.makefile-path"),
+            Dockerfile => one(&mut app.dockerfile, value, "app[0].dockerfile"),
         }
     }
 }

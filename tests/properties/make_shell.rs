@@ -24,10 +24,10 @@ pub(super) fn make_rules(text: &str) -> Vec<String> {
 }
 
 /// The targets GNU make itself reads from a Makefile (`make -pq`), with its errors and warnings.
-pub(super) fn make_database(makefile: &str) -> BTreeSet<String> {
+pub(super) fn make_database(makefile: &str, help: &str) -> BTreeSet<String> {
     let out = piped(
         Command::new("make")
-            .args(["-f", "-", "-p", "-q", "--no-builtin-rules", "--warn-undefined-variables", "help"])
+            .args(["-f", "-", "-p", "-q", "--no-builtin-rules", "--warn-undefined-variables", help])
             .args(["VERSION=v1.2.3", "SHORT_SHA=abc1234", "COMMIT=c", "BUILD_DATE=d"])
             .env_remove("MAKEFLAGS")
             .env_remove("TAG"),
@@ -54,22 +54,20 @@ pub(super) fn make_database(makefile: &str) -> BTreeSet<String> {
 
 pub(super) fn expected_make_rules(c: &Config) -> BTreeSet<String> {
     let mut rules: BTreeSet<String> = [
-        "help",
         "buildx-builder",
         "buildx-setup",
         "docker-build-local",
         "docker-build-multi",
         "docker-push-multi",
         "docker-deploy-multi",
-        "tags",
         "docker-inspect",
-        "clean",
     ]
     .map(String::from)
     .into();
+    rules.extend(["help", "tags", "clean"].map(|t| c.target(t)));
     // The smoke tests are the validate script's: without the scripts there is nothing to run them.
     if c.scripts {
-        rules.insert("validate".into());
+        rules.insert(c.target("validate"));
         rules.insert("docker-test-multi".into());
     }
     if c.host == "docker.io" && c.namespace.is_none() {

@@ -126,7 +126,15 @@ fn hostile_strings_never_change_structure() {
                 assert!(bad_char.is_none(), "{field:?}: {bad_char:?} was accepted");
                 assert!(!value.contains("${{"), "{field:?}: `${{{{` was accepted");
                 rendered.set(rendered.get() + 1);
-                let (before, after) = (shapes(&benign, &baseline), shapes(&c, &files));
+                let (mut before, mut after) = (shapes(&benign, &baseline), shapes(&c, &files));
+                if field.names_a_file() {
+                    // The file moves with the value; its structure and every other file's stay.
+                    let (moved_from, moved_to) = (field.benign(&base), value.clone());
+                    let shape = before.remove(&moved_from).expect("the benign path is written");
+                    before.insert("<the chosen path>".into(), shape);
+                    let shape = after.remove(&moved_to).expect("the chosen path is written");
+                    after.insert("<the chosen path>".into(), shape);
+                }
                 if field == Field::Description && value.is_empty() {
                     // An empty description is no description: the label line goes, nothing else moves.
                     assert_eq!(before.keys().collect::<Vec<_>>(), after.keys().collect::<Vec<_>>());
@@ -151,7 +159,7 @@ fn hostile_strings_never_change_structure() {
 fn make_test_targets_run_the_validate_script_for_their_app() {
     run(24, config(), |c| {
         let Ok(files) = load(&c) else { return Err(TestCaseError::reject("refused")) };
-        let makefile = file(&files, "Makefile");
+        let makefile = file(&files, c.makefile_path());
         for app in &c.apps {
             let target = format!("docker-test-multi-{}:", app.name);
             if !c.scripts {

@@ -61,6 +61,8 @@ pub(super) struct App {
     pub(super) uid: Option<u32>,
     pub(super) runtime_image: Option<String>,
     pub(super) builder_image: Option<String>,
+    /// A Dockerfile path of the app's own choosing (`dockerfile`).
+    pub(super) dockerfile: Option<String>,
     pub(super) ports: Vec<u16>,
     pub(super) env: Vec<(String, String)>,
     pub(super) build_args: Vec<(String, String)>,
@@ -136,11 +138,28 @@ pub(super) struct Config {
     pub(super) bake: bool,
     pub(super) syntax: bool,
     pub(super) dockerignore: bool,
+    /// `output.makefile-path`, when not the default `Makefile`.
+    pub(super) makefile_path: Option<String>,
 }
 
 impl Config {
     pub(super) fn dockerfile(&self, app: &App) -> String {
-        if self.apps.len() == 1 { "Dockerfile".into() } else { format!("Dockerfile.{}", app.name) }
+        match &app.dockerfile {
+            Some(path) => path.clone(),
+            None if self.apps.len() == 1 => "Dockerfile".into(),
+            None => format!("Dockerfile.{}", app.name),
+        }
+    }
+    pub(super) fn makefile_path(&self) -> &str {
+        self.makefile_path.as_deref().unwrap_or("Makefile")
+    }
+    /// The Makefile is written to be included (`docker-` before its generic target names).
+    pub(super) fn included(&self) -> bool {
+        self.makefile_path() != "Makefile"
+    }
+    /// A generic target's name: `help`, or `docker-help` in a Makefile to include.
+    pub(super) fn target(&self, name: &str) -> String {
+        if self.included() { format!("docker-{name}") } else { name.to_string() }
     }
     pub(super) fn workflow_path(&self) -> String {
         format!(".github/workflows/{}.yml", self.workflow.unwrap_or("docker"))
@@ -185,6 +204,7 @@ impl Config {
             }
             opt(&mut t, "bin", &a.bin);
             opt(&mut t, "image", &a.image);
+            opt(&mut t, "dockerfile", &a.dockerfile);
             opt(&mut t, "user", &a.user);
             if let Some(uid) = a.uid {
                 kv(&mut t, "uid", &uid.to_string());
@@ -274,6 +294,7 @@ impl Config {
         kv(&mut t, "bake", &self.bake.to_string());
         kv(&mut t, "syntax-directive", &self.syntax.to_string());
         kv(&mut t, "dockerignore", &self.dockerignore.to_string());
+        opt(&mut t, "makefile-path", &self.makefile_path);
         t
     }
 }

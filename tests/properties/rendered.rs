@@ -61,7 +61,7 @@ fn expected_paths(c: &Config) -> Vec<String> {
     if c.dockerignore {
         paths.push(".dockerignore".into());
     }
-    paths.extend(["Makefile".into(), "compose.yaml".into()]);
+    paths.extend([c.makefile_path().to_string(), "compose.yaml".into()]);
     if c.scripts {
         paths.extend(["scripts/detect-platform.sh".into(), "scripts/validate-multiarch.sh".into()]);
     }
@@ -85,11 +85,11 @@ pub(super) fn check_rendered(c: &Config, files: &[GeneratedFile]) {
     for app in &c.apps {
         check_dockerfile(c, app, file(files, &c.dockerfile(app)));
     }
-    let makefile = file(files, "Makefile");
+    let makefile = file(files, c.makefile_path());
     let expected = expected_make_rules(c);
     let written: BTreeSet<String> = make_rules(makefile).into_iter().collect();
     assert_eq!(written, expected, "Makefile rules");
-    assert_eq!(make_database(makefile), expected, "the rules GNU make reads");
+    assert_eq!(make_database(makefile, &c.target("help")), expected, "the rules GNU make reads");
     check_compose(c, file(files, "compose.yaml"));
     if c.scripts {
         check_scripts(c, files);
@@ -109,12 +109,12 @@ pub(super) fn shapes(c: &Config, files: &[GeneratedFile]) -> BTreeMap<String, St
         .map(|f| {
             let text = &f.contents;
             let mut shape = format!("{} lines; ", text.split('\n').count());
-            if f.path.starts_with("Dockerfile") {
+            if c.apps.iter().any(|a| c.dockerfile(a) == f.path) {
                 shape.push_str(&dockerfile_shape(text));
             } else if f.path == "compose.yaml" || f.path == c.workflow_path() {
                 yaml_shape(&yaml(text), &mut shape);
                 let _ = write!(shape, "; {} `${{{{`", text.matches("${{").count());
-            } else if f.path == "Makefile" {
+            } else if f.path == c.makefile_path() {
                 let _ = write!(
                     shape,
                     "rules {:?}; {} recipe lines",

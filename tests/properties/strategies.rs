@@ -139,6 +139,7 @@ fn app() -> impl Strategy<Value = App> {
             option::of(1u32..=65535),
             prop::bool::weighted(0.2),
             prop::bool::weighted(0.2),
+            prop::bool::weighted(0.25),
         );
         let runtime = (
             btree_set(1u16..=65535, 0..3),
@@ -160,7 +161,8 @@ fn app() -> impl Strategy<Value = App> {
         });
         (Just(k), spelled, identity, runtime, go_extras(), rust_extras()).prop_map(
             |(k, (platforms, spelled), identity, rt, go_extras, rust_extras)| {
-                let (explicit_platforms, bin, own_image, user, uid, pin_runtime, pin_builder) = identity;
+                let (explicit_platforms, bin, own_image, user, uid, pin_runtime, pin_builder, own_dockerfile) =
+                    identity;
                 let (
                     ports,
                     env,
@@ -193,6 +195,8 @@ fn app() -> impl Strategy<Value = App> {
                     uid,
                     runtime_image: base.image.filter(|_| pin_runtime).map(String::from),
                     builder_image: pin_builder.then(|| format!("{builder}{}", "0123456789abcdef".repeat(4))),
+                    // Marked for naming after the app (`Dockerfile.<name>.mkmulti`), as `init` names it.
+                    dockerfile: own_dockerfile.then(String::new),
                     ports: ports.into_iter().collect(),
                     env,
                     build_args,
@@ -259,15 +263,19 @@ pub(super) fn config() -> impl Strategy<Value = Config> {
         any::<bool>(),
         prop::bool::weighted(0.8),
         prop::bool::weighted(0.8),
+        option::of(select(vec!["docker.mk", "build/docker.mk"])),
     );
     (vec(app(), 1..=3), names(), project, ci, output).prop_map(|(mut apps, names, project, ci, output)| {
         let (version, name, description, source, license, (host, namespace), mut tags) = project;
         let (native, pin_tag, validate, pull_requests, cache, branches, tag_pattern, user, password, workflow, timeout) =
             ci;
-        let (scripts, workflow_on, bake, syntax, dockerignore) = output;
+        let (scripts, workflow_on, bake, syntax, dockerignore, makefile_path) = output;
         for (app, name) in apps.iter_mut().zip(names) {
             if app.image.is_some() {
                 app.image = Some(format!("team/{name}"));
+            }
+            if app.dockerfile.is_some() {
+                app.dockerfile = Some(format!("Dockerfile.{name}.mkmulti"));
             }
             app.name = name;
             let bin = app.bin().to_string();
@@ -305,6 +313,7 @@ pub(super) fn config() -> impl Strategy<Value = Config> {
             bake,
             syntax,
             dockerignore,
+            makefile_path: makefile_path.map(String::from),
         }
     })
 }

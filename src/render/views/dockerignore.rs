@@ -1,5 +1,7 @@
 //! What `dockerignore.j2` prints besides its fixed list: the generated files in one build context, which the
 //! build does not need. One `.dockerignore` per distinct context (BuildKit reads it from the context's root).
+//! Only mkmulti's own files at the paths the config gives them: the project's own Makefile, Dockerfile or
+//! scripts may be what its own builds, which read this file too, copy in.
 
 use serde::Serialize;
 
@@ -13,6 +15,10 @@ pub struct DockerignoreView<'a> {
     pub dockerfiles: Vec<&'a str>,
     /// The context is the config's directory, which also holds the Makefile, compose.yaml and the scripts.
     pub holds_outputs: bool,
+    /// `output.makefile-path`.
+    pub makefile: &'a str,
+    /// The generated scripts, when they are.
+    pub scripts: Vec<&'static str>,
 }
 
 impl<'a> DockerignoreView<'a> {
@@ -27,6 +33,8 @@ impl<'a> DockerignoreView<'a> {
                     context: &app.context,
                     dockerfiles: vec![dockerfile],
                     holds_outputs: app.context == ".",
+                    makefile: &plan.output.makefile_path,
+                    scripts: if plan.output.scripts { crate::plan::SCRIPTS.to_vec() } else { Vec::new() },
                 }),
             }
         }

@@ -9,6 +9,18 @@ use crate::render::tags::TagRule;
 
 #[derive(Debug, Serialize)]
 pub struct MakefileView<'a> {
+    /// Where the Makefile is written (`output.makefile-path`).
+    pub path: &'a str,
+    /// Written to be included from the project's own Makefile (its path is not `Makefile`): it keeps the
+    /// includer's default goal, sets its own variables with `?=`, and prefixes its generic targets.
+    pub included: bool,
+    /// Make code naming this file, for `help` to read its targets from: the first makefile make read, or, when
+    /// included, the path captured as its first line.
+    pub self_file: &'static str,
+    /// `?=` when included, so a variable the includer set first wins; else `=`. For the variables that the
+    /// standalone Makefile derives and an environment variable of the same name must not replace.
+    pub derived_assign: &'static str,
+    pub targets: Targets,
     pub project_name: &'a str,
     pub registry_prefix: &'a str,
     /// While images cannot be pushed: the line `registry-check` stops with, which every target that pushes to or
@@ -37,6 +49,27 @@ pub struct MakefileView<'a> {
     pub qemu_arches: Vec<QemuArch>,
     /// `make validate` runs the validate script, generated with the scripts.
     pub validate: bool,
+}
+
+/// The names of the targets whose plain names a project's own Makefile is likely to have too: plain in the
+/// standalone Makefile, `docker-` prefixed in one made to be included, where a second `clean:` or `help:` rule
+/// would replace the includer's recipe.
+#[derive(Debug, PartialEq, Eq, Serialize)]
+pub struct Targets {
+    pub help: &'static str,
+    pub clean: &'static str,
+    pub tags: &'static str,
+    pub validate: &'static str,
+}
+
+impl Targets {
+    pub fn new(included: bool) -> Self {
+        if included {
+            Self { help: "docker-help", clean: "docker-clean", tags: "docker-tags", validate: "docker-validate" }
+        } else {
+            Self { help: "help", clean: "clean", tags: "tags", validate: "validate" }
+        }
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -97,14 +130,20 @@ impl<'a> MakefileView<'a> {
                     .collect(),
             })
             .collect();
+        let included = plan.output.makefile_is_included();
+        let targets = Targets::new(included);
         Self {
+            path: &plan.output.makefile_path,
+            included,
+            self_file: if included { "$(mkmulti_makefile)" } else { "$(firstword $(MAKEFILE_LIST))" },
+            derived_assign: if included { "?=" } else { "=" },
             project_name: &plan.project.name,
             registry_prefix: &plan.registry.prefix,
             push_blocker: plan.registry.push_blocker.as_deref(),
             registry_check: if plan.registry.push_blocker.is_some() { " registry-check" } else { "" },
             platforms_csv,
             binfmt_image: plan.ci.binfmt_image,
-            tags_comment: rule.make_comment(),
+            tags_comment: rule.make_comment(targets.tags),
             release_version_expr: rule.make_release_version(),
             release_tag_expr: rule.make_release_tag(),
             tags_expr: rule.make_tags(),
@@ -119,6 +158,7 @@ impl<'a> MakefileView<'a> {
             },
             qemu_arches: qemu_arches(),
             validate: plan.output.scripts,
+            targets,
         }
     }
 }

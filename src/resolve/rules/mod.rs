@@ -5,6 +5,7 @@
 mod apps;
 mod ci;
 mod go;
+mod paths;
 mod platforms;
 mod project;
 mod rust;
@@ -15,15 +16,16 @@ use crate::diagnostics::KeyPath;
 
 use super::findings::{Findings, MAX_APPS};
 
-/// Runs every rule over a raw config read from memory (no directory around it).
+/// Runs every rule over a raw config read from memory (no directory around it), named `multiarch.toml`.
 #[cfg(test)]
 pub fn check(raw: &RawConfig, f: &mut Findings) {
-    check_at(raw, None, f);
+    check_at(raw, "multiarch.toml", None, f);
 }
 
-/// Runs every rule over a raw config; `repo_dirs` names the directories from the repository root down to the
-/// config's (as many as `ci.root` climbs), `None` when the config was read from memory.
-pub fn check_at(raw: &RawConfig, repo_dirs: Option<&[String]>, f: &mut Findings) {
+/// Runs every rule over a raw config; `config_file` is the config's path relative to the output directory,
+/// `repo_dirs` names the directories from the repository root down to the config's (as many as `ci.root`
+/// climbs), `None` when the config was read from memory.
+pub fn check_at(raw: &RawConfig, config_file: &str, repo_dirs: Option<&[String]>, f: &mut Findings) {
     let root = KeyPath::root();
     project::mkmulti_version(raw, f);
     project::project(raw, f);
@@ -34,6 +36,7 @@ pub fn check_at(raw: &RawConfig, repo_dirs: Option<&[String]>, f: &mut Findings)
         let p = root.key("app").index(i);
         apps::names(&p, app, f);
         apps::context(&p, app, f);
+        paths::dockerfile(&p, app, f);
         apps::image_reference(raw, &p, app, f);
         if let Some(list) = &app.platforms {
             platforms::platform_list(&p.key("platforms"), list, f);
@@ -60,6 +63,8 @@ pub fn check_at(raw: &RawConfig, repo_dirs: Option<&[String]>, f: &mut Findings)
         apps::stop_signal(&p, app, f);
     }
     apps::unique(raw, f);
+    paths::makefile_path(raw, f);
+    paths::distinct(raw, config_file, f);
     ci::ci(raw, f);
     ci::root(raw, repo_dirs, f);
     ci::tags(raw, f);
