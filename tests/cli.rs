@@ -700,27 +700,83 @@ fn a_file_mkmulti_did_not_write_is_kept_and_force_is_not_suggested() {
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(err.contains("Makefile exists and was not written by mkmulti"), "{err}");
-    assert!(err.contains("`makefile = false`"), "{err}");
+    assert!(err.contains("`makefile-path = \"docker.mk\"` in the config's [output] table"), "{err}");
+    assert!(err.contains("`include docker.mk` in yours, or keep yours with `makefile = false`"), "{err}");
     assert!(!err.contains("--force"), "--force would destroy the user's own file: {err}");
     assert_eq!(fs::read_to_string(dir.path().join("Makefile")).unwrap(), "all:\n\tgo build ./...\n");
+
+    fs::remove_file(dir.path().join("Makefile")).unwrap();
+    fs::write(dir.path().join("Dockerfile"), "FROM scratch\n").unwrap();
+    let out = mkmulti().current_dir(dir.path()).arg("generate").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("Dockerfile exists and was not written by mkmulti"), "{err}");
+    assert!(err.contains("`dockerfile = \"Dockerfile.mkmulti\"` in the [[app]] table of app[0] (`go-hello`)"), "{err}");
+    assert!(!err.contains("--force"), "{err}");
+
+    // Already beside a file of the project's own name: another path, never the same one again.
+    fs::remove_file(dir.path().join("Dockerfile")).unwrap();
+    let config = fs::read_to_string(dir.path().join("multiarch.toml")).unwrap();
+    fs::write(dir.path().join("multiarch.toml"), format!("{config}\n[output]\nmakefile-path = \"docker.mk\"\n"))
+        .unwrap();
+    fs::write(dir.path().join("docker.mk"), "all:\n").unwrap();
+    let out = mkmulti().current_dir(dir.path()).arg("generate").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("docker.mk exists and was not written by mkmulti"), "{err}");
+    assert!(err.contains("help: give mkmulti's another path with `makefile-path` in [output], or keep yours"), "{err}");
 }
 
 #[test]
-fn init_keeps_the_projects_own_makefile_and_generate_leaves_it_alone() {
+fn init_puts_mkmultis_makefile_and_dockerfile_beside_the_projects_own_and_generate_leaves_them_alone() {
     let dir = tempfile::tempdir().unwrap();
     fs::write(dir.path().join("go.mod"), "module github.com/acme/tool\n\ngo 1.22\n").unwrap();
     fs::write(dir.path().join("main.go"), "package main\n\nfunc main() {}\n").unwrap();
-    let own = "build:\n\tgo build ./...\n";
-    fs::write(dir.path().join("Makefile"), own).unwrap();
+    let own_makefile = "build:\n\tgo build ./...\n\nclean:\n\trm -f tool\n";
+    let own_dockerfile = "FROM golang:1.22\nCOPY . .\nRUN go build -o /tool .\n";
+    fs::write(dir.path().join("Makefile"), own_makefile).unwrap();
+    fs::write(dir.path().join("Dockerfile"), own_dockerfile).unwrap();
+    fs::write(dir.path().join("compose.yaml"), "services: {}\n").unwrap();
+
     let out = mkmulti().current_dir(dir.path()).arg("init").output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(stdout(&out).contains("keep       Makefile"), "{}", stdout(&out));
+    let said = stdout(&out);
+    for line in [
+        "keep       Makefile (not mkmulti's: mkmulti's goes to docker.mk, `output.makefile-path`; add `include docker.mk` to yours)\n",
+        "keep       Dockerfile (not mkmulti's: app `tool`'s goes to Dockerfile.mkmulti, its `dockerfile` key)\n",
+        "keep       compose.yaml (not mkmulti's: `output.compose = false` in the config)\n",
+    ] {
+        assert!(said.contains(line), "{line}{said}");
+    }
     let config = fs::read_to_string(dir.path().join("multiarch.toml")).unwrap();
-    assert!(config.contains("\nmakefile = false  #"), "{config}");
+    assert!(config.contains("\n# Add `include docker.mk` to your Makefile"), "{config}");
+    assert!(config.contains("\nmakefile-path = \"docker.mk\"  #"), "{config}");
+    assert!(config.contains("\ndockerfile = \"Dockerfile.mkmulti\"  #"), "{config}");
+    assert!(config.contains("\ncompose = false  #"), "{config}");
+    assert!(!config.contains("\nmakefile = false"), "{config}");
+
+    // No --force needed: nothing mkmulti writes is at a path the project's own files hold.
     let generated = mkmulti().current_dir(dir.path()).arg("generate").output().unwrap();
     assert_eq!(generated.status.code(), Some(0), "{}", stderr(&generated));
-    assert_eq!(fs::read_to_string(dir.path().join("Makefile")).unwrap(), own);
-    assert!(dir.path().join("Dockerfile").is_file());
+    let listing = stdout(&generated);
+    assert!(listing.contains("create     docker.mk\n") && listing.contains("create     Dockerfile.mkmulti\n"));
+    assert!(listing.contains("  add `include docker.mk` to your Makefile"), "{listing}");
+    assert_eq!(fs::read_to_string(dir.path().join("Makefile")).unwrap(), own_makefile);
+    assert_eq!(fs::read_to_string(dir.path().join("Dockerfile")).unwrap(), own_dockerfile);
+    assert_eq!(fs::read_to_string(dir.path().join("compose.yaml")).unwrap(), "services: {}\n");
+    let docker_mk = fs::read_to_string(dir.path().join("docker.mk")).unwrap();
+    assert_eq!(mkmulti::render::is_pristine(&docker_mk), Some(true));
+    assert!(docker_mk.contains(" -f Dockerfile.mkmulti "), "{docker_mk}");
+    let ignore = fs::read_to_string(dir.path().join(".dockerignore")).unwrap();
+    assert!(ignore.contains("\ndocker.mk\n") && ignore.contains("\nDockerfile.mkmulti\n"), "{ignore}");
+    assert!(!ignore.lines().any(|l| l == "Makefile" || l == "Dockerfile"), "the project's own stay in: {ignore}");
+
+    // Once the Makefile includes it, a first generate elsewhere says nothing about including it.
+    fs::write(dir.path().join("Makefile"), format!("{own_makefile}\ninclude docker.mk\n")).unwrap();
+    fs::remove_file(dir.path().join("docker.mk")).unwrap();
+    let again = mkmulti().current_dir(dir.path()).arg("generate").output().unwrap();
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    assert!(stdout(&again).contains("next:\n") && !stdout(&again).contains("include docker.mk"), "{}", stdout(&again));
 }
 
 #[test]

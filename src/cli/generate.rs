@@ -6,7 +6,7 @@ use super::output::{Stdout, eprint};
 use super::{Format, config_label, exit, io_failure, json, report_invalid, report_notes};
 use crate::plan::Plan;
 use crate::write::{Change, Planned};
-use crate::{LoadError, render, write};
+use crate::{LoadError, init, render, write};
 
 /// What `generate` was asked to do with the files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,11 +118,10 @@ fn report_human(plan: &Plan, mode: Mode, out: &Path, planned: &[Planned<'_>], fo
             let (edited, foreign): (Vec<&&Planned<'_>>, Vec<&&Planned<'_>>) =
                 blocked.iter().partition(|p| p.current.as_deref().and_then(render::is_pristine).is_some());
             for p in &foreign {
-                let key = output_key(plan, &p.file.path);
                 eprint(&format!(
-                    "mkmulti: {} exists and was not written by mkmulti\nhelp: keep yours with `{key} = false` in the \
-                     config's [output] table (mkmulti then leaves it alone), or move it aside and generate again\n",
-                    shown(out, &p.file.path)
+                    "mkmulti: {} exists and was not written by mkmulti\nhelp: {}\n",
+                    shown(out, &p.file.path),
+                    keep_yours(plan, &p.file.path)
                 ));
             }
             for p in &edited {
@@ -172,20 +171,45 @@ fn label(change: Change, force: bool) -> &'static str {
     }
 }
 
-/// The `[output]` switch that owns a generated path (Dockerfiles and `.dockerignore` also in build contexts, the
-/// workflow also at a repository root above).
-fn output_key(plan: &Plan, path: &str) -> &'static str {
+/// How to keep a project's own file where mkmulti would write one: for a Makefile or a Dockerfile, mkmulti's
+/// beside it at another path; for any file, that output turned off (Dockerfiles and `.dockerignore` also in
+/// build contexts, the workflow also at a repository root above).
+fn keep_yours(plan: &Plan, path: &str) -> String {
+    let off = |key: &str| {
+        format!("keep yours with `{key} = false` in the config's [output] table (mkmulti then leaves it alone)")
+    };
+    if let Some((i, app)) = plan.apps.iter().enumerate().find(|(_, a)| a.dockerfile == path) {
+        // In the app's context, beside the project's own (the path is relative to the config's directory).
+        let name = init::proposed_dockerfile(&app.name, plan.apps.len() > 1);
+        let proposed = if app.context == "." { name } else { format!("{}/{name}", app.context) };
+        let beside = if proposed == path {
+            "give mkmulti's another path with `dockerfile`".to_string()
+        } else {
+            format!("write mkmulti's beside it with `dockerfile = \"{proposed}\"`")
+        };
+        return format!("{beside} in the [[app]] table of app[{i}] (`{}`), or {}", app.name, off("dockerfile"));
+    }
+    if path == plan.output.makefile_path {
+        let mk = init::PROPOSED_MAKEFILE_PATH;
+        if path == mk {
+            return format!("give mkmulti's another path with `makefile-path` in [output], or {}", off("makefile"));
+        }
+        return format!(
+            "write mkmulti's beside it with `makefile-path = \"{mk}\"` in the config's [output] table and \
+             `include {mk}` in yours, or {}",
+            off("makefile")
+        );
+    }
     let name = path.rsplit('/').next().unwrap_or(path);
-    match path {
+    let key = match path {
         p if p.starts_with(".github/") || p.contains("/.github/") => "workflow",
-        p if plan.apps.iter().any(|a| a.dockerfile == p) => "dockerfile",
-        p if p == plan.output.makefile_path => "makefile",
         "compose.yaml" => "compose",
         "docker-bake.hcl" => "bake",
         _ if name.starts_with("Dockerfile") => "dockerfile",
         _ if name == ".dockerignore" => "dockerignore",
         _ => "scripts",
-    }
+    };
+    format!("{}, or move it aside and generate again", off(key))
 }
 
 /// What to run after the first `generate`, for this config: the make targets, and what CI needs.

@@ -51,6 +51,17 @@ pub struct InitArgs {
     no_lockfile: bool,
 }
 
+/// How `init`'s scaffold keeps a project's own file, in the words of its `keep` line.
+fn kept_how(how: &init::Keep) -> String {
+    match how {
+        init::Keep::Off(key) => format!("`output.{key} = false` in the config"),
+        init::Keep::Makefile(path) => {
+            format!("mkmulti's goes to {path}, `output.makefile-path`; add `include {path}` to yours")
+        }
+        init::Keep::Dockerfile { app, path } => format!("app `{app}`'s goes to {path}, its `dockerfile` key"),
+    }
+}
+
 pub(super) fn cmd_init(args: InitArgs) -> u8 {
     let lang = args.lang.map(|l| match l {
         Lang::Go => init::LangChoice::Go,
@@ -76,8 +87,8 @@ pub(super) fn cmd_init(args: InitArgs) -> u8 {
     match outcome {
         Ok(init::InitOutcome::Written { path, project, lockfile }) => {
             stdout.print(&format!("create     {}\n", path.display()));
-            for (key, file) in &project.kept {
-                stdout.print(&format!("keep       {file} (not mkmulti's: `output.{key} = false` in the config)\n"));
+            for kept in &project.kept {
+                stdout.print(&format!("keep       {} (not mkmulti's: {})\n", kept.file, kept_how(&kept.how)));
             }
             stdout.print(&ports_report(&project));
             let schema = args.dir.join(".mkmulti").join("multiarch.schema.json");

@@ -18,6 +18,7 @@ use serde::Serialize;
 use crate::config::Language;
 
 pub(crate) mod go;
+mod kept;
 pub mod lockfile;
 pub mod ports;
 pub mod prompt;
@@ -25,6 +26,7 @@ mod registry;
 pub(crate) mod rust;
 mod scaffold;
 
+pub use kept::{Keep, Kept, PROPOSED_MAKEFILE_PATH, proposed_dockerfile};
 pub use lockfile::{Lockfile, LockfileOutcome};
 pub use ports::PortArg;
 pub use prompt::Terminal;
@@ -118,9 +120,10 @@ pub struct DetectedProject {
     /// `ci.root`: the way up to the git repository's top (`../..`), when the project is below it; `None` at the top
     /// or outside git.
     pub ci_root: Option<String>,
-    /// Files the project has that an output would write and mkmulti did not write: `(output key, path)`. The
-    /// scaffold turns those outputs off, so `generate` keeps them.
-    pub kept: Vec<(&'static str, String)>,
+    /// Files the project has where an output would write, and mkmulti did not write: the scaffold writes
+    /// mkmulti's Makefile and Dockerfiles beside them, and turns any other such output off, so `generate`
+    /// leaves them alone.
+    pub kept: Vec<Kept>,
 }
 
 /// One binary to build into an image.
@@ -194,7 +197,7 @@ pub fn init(opts: &InitOptions, terminal: Option<&mut Terminal>) -> Result<InitO
         return Ok(InitOutcome::KeptExisting { path });
     }
     let mut project = detect(&opts.dir, opts.lang)?;
-    project.kept = kept_files(&opts.dir);
+    project.kept = kept::kept_files(&opts.dir, &project.apps);
     project.ci_root = registry::ci_root(&opts.dir);
     project.registry = match &opts.registry {
         Some(flag) => Some(
@@ -255,24 +258,6 @@ pub fn detect(dir: &Path, lang: Option<LangChoice>) -> Result<DetectedProject, I
         (None, false, false) => Err(InitError::NoProject { dir: dir.to_path_buf() }),
         (Some(choice), _, _) => Ok(starting_point(dir, choice.into())),
     }
-}
-
-/// The project's own files at paths an output would write, not written by mkmulti (no mkmulti hash).
-fn kept_files(dir: &Path) -> Vec<(&'static str, String)> {
-    let candidates = [
-        ("makefile", "Makefile"),
-        ("compose", "compose.yaml"),
-        ("dockerignore", ".dockerignore"),
-        ("workflow", ".github/workflows/docker.yml"),
-        ("scripts", "scripts/validate-multiarch.sh"),
-    ];
-    candidates
-        .into_iter()
-        .filter(|(_, path)| {
-            fs::read_to_string(dir.join(path)).is_ok_and(|text| crate::render::is_pristine(&text).is_none())
-        })
-        .map(|(key, path)| (key, path.to_string()))
-        .collect()
 }
 
 /// Turns any text into the name grammar `^[a-z0-9]+(-[a-z0-9]+)*$` (at most 63 characters): lowercase,

@@ -13,7 +13,7 @@ use crate::resolve::derive;
 use crate::schema::{self, Key};
 use crate::toml_fmt::{toml_list, toml_str, toml_text};
 
-use super::{DetectedApp, DetectedProject};
+use super::{DetectedApp, DetectedProject, Keep};
 
 /// `MAJOR.MINOR` of this mkmulti, written as `mkmulti-version`.
 const MKMULTI_VERSION: &str = concat!(env!("CARGO_PKG_VERSION_MAJOR"), ".", env!("CARGO_PKG_VERSION_MINOR"));
@@ -87,6 +87,9 @@ fn table_lines(
             comment = format!("{} ({note})", comment.trim_end_matches('.'));
         }
         let hash = if line.active { "" } else { "# " };
+        if let Some(above) = remark(&key.path, project, app.map(|(a, _)| a)) {
+            out.push(format!("# {above}"));
+        }
         out.push(format!("{hash}{relative} = {}  # {comment}", line.value));
     }
 }
@@ -165,13 +168,39 @@ fn detected(path: &str, project: &DetectedProject, app: Option<(&DetectedApp, &R
             active: true,
             note: Some("the git repository's top: GitHub runs only workflows there".into()),
         }),
+        ("app.dockerfile", Some((app, _))) => project.kept.iter().find_map(|k| match &k.how {
+            Keep::Dockerfile { app: name, path } if *name == app.name => {
+                Some(Line { value: toml_str(path), active: true, note: Some(format!("your {} is kept", k.file)) })
+            }
+            _ => None,
+        }),
+        ("output.makefile-path", _) => project.kept.iter().find_map(|k| match &k.how {
+            Keep::Makefile(path) => {
+                Some(Line { value: toml_str(path), active: true, note: Some(format!("your {} is kept", k.file)) })
+            }
+            _ => None,
+        }),
         (path, _) if path.starts_with("output.") => {
             let key = &path["output.".len()..];
-            let (_, file) = project.kept.iter().find(|(k, _)| *k == key)?;
+            let file = project.kept.iter().find(|k| matches!(k.how, Keep::Off(off) if off == key)).map(|k| &k.file)?;
             Some(Line { value: "false".into(), active: true, note: Some(format!("your {file} is kept")) })
         }
         _ => None,
     }
+}
+
+/// A comment line above a key, for what the user has to do besides: include the Makefile mkmulti writes beside
+/// the project's own.
+fn remark(path: &str, project: &DetectedProject, app: Option<&DetectedApp>) -> Option<String> {
+    project.kept.iter().find_map(|k| match (&k.how, path, app) {
+        (Keep::Makefile(mk), "output.makefile-path", _) => {
+            Some(format!("Add `include {mk}` to your {} for the targets mkmulti writes (`make docker-help`).", k.file))
+        }
+        (Keep::Dockerfile { app: name, .. }, "app.dockerfile", Some(app)) if *name == app.name => {
+            Some(format!("The project's own {} stays as it is: mkmulti writes this app's beside it.", k.file))
+        }
+        _ => None,
+    })
 }
 
 /// The value a key without a constant default takes for this project (see `defaults::DERIVED`).
