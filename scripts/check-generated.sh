@@ -20,6 +20,12 @@
 #   Makefile                       `make -n --warn-undefined-variables` for the
 #                                  default goal and every target, with a
 #                                  `docker` stub first on PATH
+#   *.mk (a Makefile to include,   the same, run alone (`make -f X.mk`) and
+#   `output.makefile-path`)        included from a stand-in project Makefile,
+#                                  before and after that Makefile's own target:
+#                                  its default goal stays its own, every target
+#                                  of X.mk runs through it, and X.mk's help
+#                                  target (its own default goal) lists them all
 #   docker-bake.hcl                python-hcl2 parses it; the default group
 #                                  names exactly the targets; each target has
 #                                  a dockerfile that exists (relative to its
@@ -287,6 +293,57 @@ make_dry() {
     fi
 }
 
+# make_include MK TARGET...: MK included from a stand-in for a project's own
+# Makefile, once before and once after that Makefile's own target. The default
+# goal must stay the project's; every TARGET must dry-run through the includer;
+# MK's help target (the goal it sets when run alone) must list every `## `
+# target of MK, run for real (it only prints).
+make_include() {
+    local mk="$1" status=0 includer placement target help listed
+    shift
+    for placement in before after; do
+        includer="$work/includer-$placement.mk"
+        if [[ $placement == before ]]; then
+            printf 'include %s\n\nown-default:\n\t@echo own-default\n' "$mk" >"$includer"
+        else
+            printf 'own-default:\n\t@echo own-default\n\ninclude %s\n' "$mk" >"$includer"
+        fi
+        if ! make_dry "$PWD" -f "$includer"; then
+            echo "$mk included $placement the project's own target: make -n failed"
+            status=1
+            continue
+        fi
+        if [[ "$(cat "$work/make.out")" != "echo own-default" ]]; then
+            echo "$mk included $placement the project's own target took the default goal:"
+            sed 's/^/  /' "$work/make.out" | head -n 5
+            status=1
+        fi
+        for target in "$@"; do
+            if ! make_dry "$PWD" -f "$includer" "$target"; then
+                echo "$mk included $placement the project's own target: make -n $target failed"
+                status=1
+            fi
+        done
+    done
+    help="$(sed -n 's/^\.DEFAULT_GOAL := \([A-Za-z0-9_-]*\)$/\1/p' "$mk" | head -n 1)"
+    if [[ -z "$help" ]]; then
+        echo "$mk: sets no default goal of its own for when it runs alone"
+        return 1
+    fi
+    listed="$(env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u MAKEOVERRIDES PATH="$work/stub:$PATH" \
+        make -s --no-print-directory -C "$PWD" -f "$work/includer-after.mk" "$help" 2>&1)" || {
+        printf '%s\n' "$listed"
+        return 1
+    }
+    while IFS= read -r target; do
+        if ! grep -qE "^  $target( |\$)" <<<"$listed"; then
+            echo "$mk: make $help through the includer does not list $target"
+            status=1
+        fi
+    done < <(sed -nE 's/^([a-zA-Z0-9_-]+):.*## .*/\1/p' "$mk")
+    return "$status"
+}
+
 # has_pattern FILE: a .dockerignore with at least one non-comment line.
 has_pattern() {
     if [[ ! -s "$1" ]]; then
@@ -384,6 +441,19 @@ check_dir() {
             run_check "make-n:$target" "$label/Makefile" make_dry "$PWD" "$target"
         done
     fi
+
+    # Makefiles made to be included (`output.makefile-path`, e.g. docker.mk)
+    local mks
+    mapfile -t mks < <(find . -name '*.mk' -type f -not -path './.git/*' | sed 's|^\./||' | LC_ALL=C sort)
+    for f in "${mks[@]}"; do
+        local mk_targets
+        mapfile -t mk_targets < <(make_targets "$f")
+        run_check make-n "$label/$f" make_dry "$PWD" -f "$f"
+        for target in "${mk_targets[@]}"; do
+            run_check "make-n:$target" "$label/$f" make_dry "$PWD" -f "$f" "$target"
+        done
+        run_check make-include "$label/$f" make_include "$f" "${mk_targets[@]}"
+    done
 
     shopt -u nullglob
     if [[ $((passed + failed)) -eq $before ]]; then

@@ -1,0 +1,3 @@
+module example.com/go-coexist
+
+go 1.22
