@@ -296,3 +296,25 @@ fn the_bake_files_opening_comment_keeps_its_lines() {
         )));
     }
 }
+
+/// An app's chosen `dockerfile` is where the Dockerfile is written and what every build names: the Makefile's
+/// `-f`, compose's and Bake's `dockerfile` (relative to the context), the workflow's `file:`, and the context's
+/// `.dockerignore`.
+#[test]
+fn a_chosen_dockerfile_is_what_every_build_reads() {
+    let config = "[project]\nname = \"p\"\n[registry]\nhost = \"ghcr.io\"\nnamespace = \"acme\"\n\
+                  [[app]]\nname = \"api\"\nlanguage = \"go\"\ncontext = \"svc\"\n\
+                  dockerfile = \"svc/docker/Dockerfile.api\"\n[output]\nbake = true\nmakefile-path = \"docker.mk\"\n";
+    let Ok(loaded) = mkmulti::load_str(config, "multiarch.toml", "multiarch.toml") else { panic!("valid") };
+    let files = mkmulti::render::render(&loaded.plan);
+    let file = |path: &str| &files.iter().find(|f| f.path == path).unwrap_or_else(|| panic!("no {path}")).contents;
+    assert!(file("svc/docker/Dockerfile.api").contains("FROM --platform=$BUILDPLATFORM"));
+    let makefile = file("docker.mk");
+    assert_eq!(makefile.matches(" -f svc/docker/Dockerfile.api ").count(), 6, "{makefile}");
+    assert!(!files.iter().any(|f| f.path == "Makefile"));
+    assert!(file("compose.yaml").contains("      context: \"svc\"\n      dockerfile: \"docker/Dockerfile.api\"\n"));
+    assert!(file("docker-bake.hcl").contains("  dockerfile = \"docker/Dockerfile.api\"\n"));
+    let workflow = file(".github/workflows/docker.yml");
+    assert!(workflow.contains("          file: \"svc/docker/Dockerfile.api\"\n"), "{workflow}");
+    assert!(file("svc/.dockerignore").lines().any(|l| l == "docker/Dockerfile.api"));
+}
