@@ -281,21 +281,37 @@ pub fn relative_path(v: &str) -> Check {
 
 /// An app's build context directory: `.` or `services/api`.
 pub fn context(v: &str) -> Check {
-    if v.starts_with('/') {
-        return Err("the build context is a path relative to the config's directory, not an absolute one".into());
-    }
-    if v.split('/').any(|p| p == "..") {
-        return Err("the build context must stay inside the config's directory: no `..`".into());
-    }
-    if v.len() > CONTEXT_MAX {
-        return Err(format!("a build context path has at most {CONTEXT_MAX} characters"));
-    }
+    relative_below(
+        v,
+        CONTEXT_MAX,
+        [
+            "the build context is a path relative to the config's directory, not an absolute one",
+            "the build context must stay inside the config's directory: no `..`",
+            "a build context path",
+        ],
+    )?;
     matches(
         &CONTEXT,
         v,
         "a build context is `.` or a relative directory of letters, digits, `.`, `_` and `-`, no part starting \
          with `.` or `-` (like `services/api`)",
     )
+}
+
+/// A relative path that stays below its directory and is not too long; `says` holds the messages for an absolute
+/// path and for `..`, and how the path is named in the length message.
+fn relative_below(v: &str, max: usize, says: [&str; 3]) -> Check {
+    let [absolute, up, what] = says;
+    if v.starts_with('/') {
+        return Err(absolute.into());
+    }
+    if v.split('/').any(|p| p == "..") {
+        return Err(up.into());
+    }
+    if v.len() > max {
+        return Err(format!("{what} has at most {max} characters"));
+    }
+    Ok(())
 }
 
 /// `ci.root`: `.` or `..`, `../..`, ...
@@ -305,15 +321,15 @@ pub fn ci_root(v: &str) -> Check {
 
 /// A file mkmulti writes, relative to the project directory and below it: `docker.mk`, `Dockerfile.mkmulti`.
 pub fn output_path(v: &str) -> Check {
-    if v.starts_with('/') {
-        return Err("the path is relative to the project directory: no leading `/`".into());
-    }
-    if v.split('/').any(|p| p == "..") {
-        return Err("the path must stay inside the project: no `..`".into());
-    }
-    if v.len() > OUTPUT_PATH_MAX {
-        return Err(format!("a path has at most {OUTPUT_PATH_MAX} characters"));
-    }
+    relative_below(
+        v,
+        OUTPUT_PATH_MAX,
+        [
+            "the path is relative to the project directory: no leading `/`",
+            "the path must stay inside the project: no `..`",
+            "a path",
+        ],
+    )?;
     matches(
         &OUTPUT_PATH,
         v,
