@@ -5,6 +5,7 @@
 mod apps;
 mod ci;
 mod go;
+mod libraries;
 mod platforms;
 mod project;
 mod rust;
@@ -44,6 +45,8 @@ pub fn check(raw: &RawConfig, f: &mut Findings) {
         apps::healthcheck(&p, app, f);
         apps::smoke(&p, app, f);
         apps::packages(&p, app, f);
+        libraries::build_packages(&p, app, f);
+        libraries::runtime_libraries(&p, app, f);
         match app.language {
             Language::Go => go::go(&p, app, f),
             Language::Rust => rust::rust(&p, app, f),
