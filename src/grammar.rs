@@ -66,6 +66,11 @@ static USER: LazyLock<Regex> = LazyLock::new(|| re(USER_PATTERN));
 pub const PACKAGE_PATTERN: &str = r"^[a-z0-9][a-z0-9+.-]*(=[A-Za-z0-9.+~:_-]+)?$";
 static PACKAGE: LazyLock<Regex> = LazyLock::new(|| re(PACKAGE_PATTERN));
 
+/// A Debian package name alone (policy 5.6.1: at least two characters, lowercase letters, digits, `+`, `-` and
+/// `.`, starting with a letter or digit): no version and no `:architecture`, since mkmulti adds the target's.
+pub const DEBIAN_PACKAGE_PATTERN: &str = r"^[a-z0-9][a-z0-9+.-]+$";
+static DEBIAN_PACKAGE: LazyLock<Regex> = LazyLock::new(|| re(DEBIAN_PACKAGE_PATTERN));
+
 /// A `STOPSIGNAL` value: a signal name or number.
 pub const SIGNAL_PATTERN: &str = r"^(SIG[A-Z][A-Z0-9]{1,9}(\+[0-9]{1,2})?|[0-9]{1,2})$";
 static SIGNAL: LazyLock<Regex> = LazyLock::new(|| re(SIGNAL_PATTERN));
@@ -247,6 +252,15 @@ pub fn user(v: &str) -> Check {
         return Err("the app must not run as root".into());
     }
     matches(&USER, v, "a user name is up to 32 lowercase letters, digits, `_` and `-`, starting with a letter or `_`")
+}
+
+pub fn debian_package(v: &str) -> Check {
+    matches(
+        &DEBIAN_PACKAGE,
+        v,
+        "a Debian package name is two or more lowercase letters, digits, `+`, `.` and `-`, starting with a letter or \
+         digit, without a version or `:architecture`",
+    )
 }
 
 pub fn package(v: &str) -> Check {

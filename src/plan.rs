@@ -142,6 +142,13 @@ pub struct PlatformPlan {
     /// Debian's cross gcc, e.g. `aarch64-linux-gnu-gcc`: the linker for glibc Rust targets and `CC` for cgo.
     pub linker: Option<String>,
     pub debian_arch: Option<&'static str>,
+    /// Debian's multiarch triple (`aarch64-linux-gnu`): the target's libraries are in `/usr/lib/<triple>`.
+    pub multiarch: Option<&'static str>,
+    /// `pkg-config`'s search path for the target's libraries (`/usr/lib/<triple>/pkgconfig:/usr/share/pkgconfig`).
+    pub pkg_config_libdir: Option<String>,
+    /// The Rust target's own `PKG_CONFIG_LIBDIR_<triple>`, read by the `pkg-config` crate for the target only,
+    /// so build scripts probing the build machine's libraries are not pointed at the target's.
+    pub pkg_config_libdir_env: String,
     /// The Debian architecture whose static `tini` runs on this platform (see [`PlatformInfo`]).
     pub tini_arch: Option<&'static str>,
     /// Debian packages that give the cross gcc and the target's libc.
@@ -184,6 +191,9 @@ impl PlatformPlan {
             cc_env: format!("CC_{}", triple.replace('-', "_")),
             linker,
             debian_arch: p.debian_arch,
+            multiarch: p.gnu_prefix,
+            pkg_config_libdir: p.gnu_prefix.map(|t| format!("/usr/lib/{t}/pkgconfig:/usr/share/pkgconfig")),
+            pkg_config_libdir_env: format!("PKG_CONFIG_LIBDIR_{}", triple.replace('-', "_")),
             tini_arch: p.debian_static_arch,
             cross_packages,
             elf_machine: p.elf_machine,
@@ -256,6 +266,10 @@ pub struct AppPlan {
     /// The arguments of that run: empty for a server started with the image's own command, or for `off`.
     pub smoke_test: Vec<String>,
     pub packages: Vec<String>,
+    /// Debian packages installed for each target on the build machine (`zlib1g-dev`), for cgo or Rust's C.
+    pub build_packages: Vec<String>,
+    /// Debian packages whose shared objects are copied into the runtime image for the target (`zlib1g`).
+    pub runtime_libraries: Vec<String>,
     pub package_manager: Option<PackageManager>,
     pub build_args: Vec<(String, String)>,
     pub go: Option<GoPlan>,

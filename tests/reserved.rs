@@ -7,18 +7,21 @@ use regex::Regex;
 
 use crate::util;
 
-/// Configs beside the examples that reach every template branch: cgo, musl, cargo-chef, tini, packages.
+/// Configs beside the examples that reach every template branch: cgo, musl, cargo-chef, tini, packages, build
+/// packages and runtime libraries.
 const EXTRA: &[&str] = &[
     "[[app]]\nname = \"a\"\nlanguage = \"go\"\ngo.cgo = true\ngo.goamd64 = \"v3\"\ninit = true\n",
     "[[app]]\nname = \"a\"\nlanguage = \"rust\"\nrust.libc = \"musl\"\nrust.cache = \"chef\"\nruntime = \"alpine\"\npackages = [\"curl\"]\n",
     "[[app]]\nname = \"a\"\nlanguage = \"rust\"\nrust.cache = \"chef\"\nrust.features = [\"x\"]\n",
+    "[[app]]\nname = \"a\"\nlanguage = \"rust\"\nbuild-packages = [\"libssl-dev\"]\nruntime-libraries = [\"libssl3\"]\n",
+    "[[app]]\nname = \"a\"\nlanguage = \"go\"\ngo.cgo = true\nbuild-packages = [\"zlib1g-dev\"]\nruntime-libraries = [\"zlib1g\"]\n",
 ];
 
-/// Uppercase variable names a Dockerfile declares (`ARG`), sets (`ENV`, `NAME=value` in a `RUN`) or reads
+/// Variable names starting with an uppercase letter (`CC_aarch64_unknown_linux_gnu` too) a Dockerfile declares (`ARG`), sets (`ENV`, `NAME=value` in a `RUN`) or reads
 /// (`$NAME`, `${NAME...}`), outside comments.
 fn variables(dockerfile: &str) -> BTreeSet<String> {
-    let set = Regex::new(r"(?:^|[\s;&|(])([A-Z][A-Z0-9_]*)=").unwrap();
-    let read = Regex::new(r"\$\{?([A-Z][A-Z0-9_]*)").unwrap();
+    let set = Regex::new(r"(?:^|[\s;&|(])([A-Z][A-Za-z0-9_]*)=").unwrap();
+    let read = Regex::new(r"\$\{?([A-Z][A-Za-z0-9_]*)").unwrap();
     let arg = Regex::new(r"^ARG\s+(.*)$").unwrap();
     let mut out = BTreeSet::new();
     for line in dockerfile.lines().filter(|l| !l.trim_start().starts_with('#')) {
@@ -57,7 +60,18 @@ fn every_variable_the_dockerfiles_use_is_reserved() {
             }
         }
     }
-    for expected in ["CARGO_BUILD_TARGET", "CGO_ENABLED", "TARGETARCH", "GOARM", "CC", "PATH"] {
+    for expected in [
+        "CARGO_BUILD_TARGET",
+        "CGO_ENABLED",
+        "TARGETARCH",
+        "GOARM",
+        "CC",
+        "PATH",
+        "CC_aarch64_unknown_linux_gnu",
+        "PKG_CONFIG_LIBDIR",
+        "PKG_CONFIG_ALLOW_CROSS",
+        "PKG_CONFIG_LIBDIR_aarch64_unknown_linux_gnu",
+    ] {
         assert!(seen.contains(expected), "the reader missed `{expected}`: {seen:?}");
     }
 }

@@ -151,6 +151,12 @@ fn grammar_samples() -> Vec<(&'static str, &'static str, Vec<&'static str>, Vec<
         ("env name", ENV_NAME_PATTERN, vec!["RUST_LOG", "_x", "a1"], vec!["1X", "A-B", "A B", "É"]),
         ("user", USER_PATTERN, vec!["app", "_svc", "a-b"], vec!["Bad", "1a", "abcdefghijklmnopqrstuvwxyz0123456"]),
         ("package", PACKAGE_PATTERN, vec!["ca-certificates", "tini=0.19.0-1", "libstdc++6"], vec!["-o", "A", "a b"]),
+        (
+            "debian package",
+            DEBIAN_PACKAGE_PATTERN,
+            vec!["zlib1g-dev", "libssl3", "libstdc++6", "libc6.1"],
+            vec!["z", "-o", "zlib1g:arm64", "zlib1g=1.2", "Zlib", "a b", "a;b", "a$b"],
+        ),
         ("signal", SIGNAL_PATTERN, vec!["SIGINT", "SIGRTMIN+3", "2", "15"], vec!["INT", "sigint", "123", "SIG"]),
         ("duration", DURATION_PATTERN, vec!["30s", "1m30s", "500ms", "1.5h"], vec!["30", "s", "1 m", "-1s", "1d"]),
         ("relative path", RELATIVE_PATH_PATTERN, vec![".", "./cmd/app"], vec!["cmd", "/abs", "./a b", "./"]),

@@ -96,7 +96,7 @@ fn target_platform_runs_follows_stage_inheritance() {
 }
 
 /// The core promise: compiling happens on $BUILDPLATFORM, and the target-platform stages run nothing unless
-/// the config asks for runtime packages.
+/// the config asks for runtime packages (build packages and runtime libraries are prepared on the build machine).
 #[test]
 fn only_runtime_packages_run_on_the_target_platform() {
     let with_packages = r#"
@@ -111,6 +111,8 @@ language = "rust"
 runtime = "debian-slim"
 packages = ["curl"]
 init = true
+build-packages = ["libssl-dev"]
+runtime-libraries = ["libssl3"]
 [[app]]
 name = "b"
 language = "go"

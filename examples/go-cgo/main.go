@@ -1,16 +1,19 @@
-// Command go-cgo is a cgo program: it asks the C library it is linked against
-// for its version. Built for every platform by cross-compiling C with Debian's
-// cross gcc, it proves that cgo works without emulation and that each image
-// carries a glibc for its own architecture.
+// Command go-cgo is a cgo program: it asks the C libraries it is linked against,
+// glibc and zlib, for their versions. Built for every platform by cross-compiling
+// C with Debian's cross gcc against the target's zlib (found through pkg-config),
+// it proves that cgo works without emulation and that each image carries a glibc
+// and a zlib for its own architecture.
 //
 // Usage:
 //
-//	go-cgo              print the version line and the glibc version
+//	go-cgo              print the version line and the glibc and zlib versions
 //	go-cgo version      the same (also --version)
 package main
 
 /*
+#cgo pkg-config: zlib
 #include <gnu/libc-version.h>
+#include <zlib.h>
 */
 import "C"
 
@@ -36,6 +39,7 @@ func main() {
 			os.Exit(2)
 		}
 	}
-	fmt.Printf("go-cgo %s (%s/%s) commit %s built %s, glibc %s\n",
-		version, runtime.GOOS, runtime.GOARCH, commit, date, C.GoString(C.gnu_get_libc_version()))
+	fmt.Printf("go-cgo %s (%s/%s) commit %s built %s, glibc %s, zlib %s\n",
+		version, runtime.GOOS, runtime.GOARCH, commit, date,
+		C.GoString(C.gnu_get_libc_version()), C.GoString(C.zlibVersion()))
 }

@@ -152,6 +152,24 @@ pub struct RawApp {
     #[schemars(inner(regex(pattern = grammar::PACKAGE_PATTERN)))]
     pub packages: Vec<String>,
 
+    /// Debian packages with C headers and libraries that the build links against, installed on the build
+    /// machine for each target's architecture (`apt-get install zlib1g-dev:arm64`), with `pkg-config` set up for
+    /// that target; nothing runs emulated. For Go with `go.cgo = true` and Rust with `rust.libc = "gnu"`. Names
+    /// only (mkmulti adds the architecture); versions follow the builder image's Debian release. Example:
+    /// `["libssl-dev", "zlib1g-dev"]`.
+    #[serde(default)]
+    #[schemars(example = &["libssl-dev", "zlib1g-dev"], inner(regex(pattern = grammar::DEBIAN_PACKAGE_PATTERN)))]
+    pub build_packages: Vec<String>,
+
+    /// Debian packages holding the shared libraries the binary loads at run time that the runtime image lacks
+    /// (the packages `build-packages` depend on: `libssl3` for `libssl-dev`, `zlib1g` for `zlib1g-dev`). Each is
+    /// downloaded for the target's architecture on the build machine and its `/usr/lib/<triple>` files copied
+    /// into the runtime image: no emulated step, so it works on `distroless` (`cc`) and `debian-slim`.
+    /// Dependencies are not followed: list every library the runtime lacks. Example: `["libssl3"]`.
+    #[serde(default)]
+    #[schemars(example = &["libssl3", "zlib1g"], inner(regex(pattern = grammar::DEBIAN_PACKAGE_PATTERN)))]
+    pub runtime_libraries: Vec<String>,
+
     /// Build arguments passed to `docker build` (`--build-arg NAME=VALUE`) and declared in the build stage.
     #[serde(default)]
     #[schemars(extend("propertyNames" = { "pattern": grammar::ENV_NAME_PATTERN }))]

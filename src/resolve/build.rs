@@ -134,6 +134,8 @@ fn app(raw: &RawConfig, a: &RawApp, registry: &RegistryPlan) -> AppPlan {
         smoke_mode: derive::smoke_mode(a),
         smoke_test: derive::smoke_test(a),
         packages: a.packages.clone(),
+        build_packages: a.build_packages.clone(),
+        runtime_libraries: a.runtime_libraries.clone(),
         package_manager: base.package_manager,
         build_args: pairs(&a.build_args),
         go: (a.language == Language::Go).then(|| go(a)),

@@ -279,8 +279,9 @@ pub const RESERVED_VARIABLES: &[&str] = &[
 ];
 
 /// Prefixes of reserved variables: per-target linker and compiler settings (`CARGO_TARGET_<TRIPLE>_LINKER`,
-/// `CC_<triple>`).
-pub const RESERVED_PREFIXES: &[&str] = &["CARGO_TARGET_", "CC_", "CXX_", "AR_", "CFLAGS_", "RUSTFLAGS_"];
+/// `CC_<triple>`), and `pkg-config`'s, set for the target with `build-packages` (`PKG_CONFIG_LIBDIR`,
+/// `PKG_CONFIG_ALLOW_CROSS`, `PKG_CONFIG_LIBDIR_<triple>`).
+pub const RESERVED_PREFIXES: &[&str] = &["CARGO_TARGET_", "CC_", "CXX_", "AR_", "CFLAGS_", "RUSTFLAGS_", "PKG_CONFIG_"];
 
 /// Whether a build argument named `name` would collide with what mkmulti or BuildKit sets.
 pub fn is_reserved(name: &str) -> bool {

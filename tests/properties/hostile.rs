@@ -74,6 +74,8 @@ pub(super) enum Field {
     StopSignal,
     Volume,
     Package,
+    BuildPackage,
+    RuntimeLibrary,
     GoMain,
     GoVersion,
     GoVersionPackage,
@@ -135,6 +137,9 @@ impl Field {
         if app.base().package_manager.is_some() {
             fields.push(Package);
         }
+        if app.glibc {
+            fields.extend([BuildPackage, RuntimeLibrary]);
+        }
         if app.go {
             fields.extend([GoMain, GoVersion, GoVersionPackage, GoLdflag, GoTag]);
         } else {
@@ -169,6 +174,8 @@ impl Field {
             StopSignal => "SIGINT",
             Volume => "/plain/data",
             Package => "curl",
+            BuildPackage => "zlib1g-dev",
+            RuntimeLibrary => "libstdc++6",
             GoMain => "./cmd/plain",
             GoVersion => "1.25",
             GoVersionPackage => "main",
@@ -269,6 +276,8 @@ impl Field {
             StopSignal => one(&mut app.stop_signal, value, "app[0].stop-signal"),
             Volume => push(&mut app.volumes, value, "app[0].volumes"),
             Package => push(&mut app.packages, value, "app[0].packages"),
+            BuildPackage => push(&mut app.build_packages, value, "app[0].build-packages"),
+            RuntimeLibrary => push(&mut app.runtime_libraries, value, "app[0].runtime-libraries"),
             GoMain => one(&mut app.go_extras.main, value, "app[0].main"),
             GoVersion => one(&mut app.go_extras.version, value, "app[0].go.version"),
             GoVersionPackage => one(&mut app.go_extras.version_package, value, "app[0].go.version-package"),

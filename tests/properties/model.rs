@@ -74,6 +74,9 @@ pub(super) struct App {
     pub(super) smoke_test: Option<Vec<String>>,
     pub(super) smoke_mode: Option<&'static str>,
     pub(super) packages: Vec<String>,
+    /// Debian names, distinct; only for a binary that links glibc (cgo, Rust gnu).
+    pub(super) build_packages: Vec<String>,
+    pub(super) runtime_libraries: Vec<String>,
     pub(super) stop_signal: Option<String>,
     pub(super) tzdata: bool,
     pub(super) go_extras: GoExtras,
@@ -231,6 +234,8 @@ impl Config {
             nonempty(&mut t, "volumes", &a.volumes);
             nonempty(&mut t, "args", &a.args);
             nonempty(&mut t, "packages", &a.packages);
+            nonempty(&mut t, "build-packages", &a.build_packages);
+            nonempty(&mut t, "runtime-libraries", &a.runtime_libraries);
             if let Some(s) = &a.smoke_test {
                 kv(&mut t, "smoke-test", &list(s));
             }

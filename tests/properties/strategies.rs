@@ -131,6 +131,16 @@ fn app() -> impl Strategy<Value = App> {
         } else {
             Just(Vec::new()).boxed()
         };
+        // Build packages and runtime libraries: distinct Debian names, for a binary that links glibc; a runtime
+        // library never ends in `-dev`. Both stay under 10 characters, so the hostile tests' benign values
+        // (`zlib1g-dev`, `libstdc++6`) never repeat one.
+        let libraries = if k.glibc {
+            (btree_set("[a-z0-9][a-z0-9+.-]{1,8}", 0..3), btree_set("[a-z0-9][a-z0-9+.]{1,8}", 0..3))
+                .prop_map(|(b, r)| (b.into_iter().collect(), r.into_iter().collect()))
+                .boxed()
+        } else {
+            Just((Vec::new(), Vec::new())).boxed()
+        };
         let identity = (
             any::<bool>(),
             option::of("[a-z][a-z0-9_.-]{0,8}"),
@@ -159,8 +169,8 @@ fn app() -> impl Strategy<Value = App> {
             let spellings: Vec<_> = ps.iter().map(|p| spelling(p)).collect();
             (Just(ps), spellings)
         });
-        (Just(k), spelled, identity, runtime, go_extras(), rust_extras()).prop_map(
-            |(k, (platforms, spelled), identity, rt, go_extras, rust_extras)| {
+        (Just(k), spelled, identity, runtime, go_extras(), rust_extras(), libraries).prop_map(
+            |(k, (platforms, spelled), identity, rt, go_extras, rust_extras, (build_packages, runtime_libraries))| {
                 let (explicit_platforms, bin, own_image, user, uid, pin_runtime, pin_builder, own_dockerfile) =
                     identity;
                 let (
@@ -208,6 +218,8 @@ fn app() -> impl Strategy<Value = App> {
                     smoke_test: smoke,
                     smoke_mode,
                     packages,
+                    build_packages,
+                    runtime_libraries,
                     stop_signal: sig.map(String::from),
                     tzdata: tz,
                     go_extras,

@@ -5,6 +5,7 @@
 mod apps;
 mod ci;
 mod go;
+mod libraries;
 mod paths;
 mod platforms;
 mod project;
@@ -55,6 +56,8 @@ pub fn check_at(raw: &RawConfig, config_file: &str, repo_dirs: Option<&[String]>
         apps::healthcheck(&p, app, f);
         apps::smoke(&p, app, f);
         apps::packages(&p, app, f);
+        libraries::build_packages(&p, app, f);
+        libraries::runtime_libraries(&p, app, f);
         match app.language {
             Language::Go => go::go(&p, app, f),
             Language::Rust => rust::rust(&p, app, f),
