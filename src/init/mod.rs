@@ -181,6 +181,11 @@ pub enum InitError {
     #[error("cannot ask: {0}")]
     Prompt(io::Error),
 
+    #[error(
+        "workspace member `{member}` of {manifest} has no Cargo.toml (cargo fails on it too): create it or remove it from `members`"
+    )]
+    MissingMember { member: String, manifest: PathBuf },
+
     #[error("cannot read {path}: {source}")]
     Read { path: PathBuf, source: io::Error },
 

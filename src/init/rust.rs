@@ -276,9 +276,12 @@ fn workspace_members(root: &Path, workspace: &toml::Table, path: &Path) -> Resul
         }
         for (dir, rel) in current {
             // A glob may match directories that are not packages; Cargo itself skips nothing, but a scaffold
-            // should not fail on a stray directory. A literal member without Cargo.toml is reported on read.
+            // should not fail on a stray directory. A literal member without Cargo.toml fails Cargo too: refused here.
             if excluded.contains(&rel) || (is_glob && !dir.join("Cargo.toml").is_file()) {
                 continue;
+            }
+            if !dir.join("Cargo.toml").is_file() {
+                return Err(InitError::MissingMember { member: rel, manifest: path.to_path_buf() });
             }
             members.insert((rel, dir));
         }

@@ -254,3 +254,16 @@ fn a_config_below_the_repository_top_is_warned_about_unless_ci_root_says_so() {
     assert_eq!(plan.ci.workflow_path, "../../.github/workflows/docker.yml");
     assert!(check(&raw, &plan, &api).is_empty());
 }
+
+#[test]
+fn a_workspace_member_that_is_not_there_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "Cargo.toml", "[workspace]\nmembers = [\"api\", \"gone\"]\nresolver = \"2\"\n");
+    write(dir.path(), "api/Cargo.toml", "[package]\nname = \"api\"\nversion = \"0.1.0\"\nedition = \"2021\"\n");
+    write(dir.path(), "api/src/main.rs", "fn main() {}\n");
+    write(dir.path(), "Cargo.lock", "version = 4\n");
+    let found = findings(dir.path(), "language = \"rust\"\npackage = \"api\"");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].starts_with("workspace member `gone` of "), "{found:?}");
+    assert!(found[0].ends_with("has no Cargo.toml (cargo fails on it too): create it or remove it from `members`"));
+}
