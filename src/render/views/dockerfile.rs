@@ -28,6 +28,10 @@ pub struct DockerfileView<'a> {
     /// `org.opencontainers.image.*` labels besides the version stamps, in order: title, then those the project
     /// sets of description, source and licenses.
     pub labels: Vec<Label<'a>>,
+    /// The app's `env`, cut into `ENV` statements: the first follows the platform variable; a value that names a
+    /// variable set earlier in the same statement starts a new one (hadolint's DL3044, although the value's `$`
+    /// is escaped and so never expands).
+    pub env_statements: Vec<Vec<&'a (String, String)>>,
 }
 
 #[derive(Debug, Serialize)]
@@ -117,6 +121,46 @@ impl<'a> DockerfileView<'a> {
             apk: app.package_manager == Some(PackageManager::Apk),
             ports: app.ports.iter().map(u16::to_string).collect::<Vec<_>>().join(" "),
             labels,
+            env_statements: env_statements(&app.platform_env, &app.env),
         }
+    }
+}
+
+/// `env` cut into `ENV` statements (see `DockerfileView::env_statements`); `first` is the name the first
+/// statement already sets.
+fn env_statements<'a>(first: &str, env: &'a [(String, String)]) -> Vec<Vec<&'a (String, String)>> {
+    let mut statements: Vec<Vec<&(String, String)>> = vec![Vec::new()];
+    let mut names: Vec<&str> = vec![first];
+    for pair in env {
+        let refers = names.iter().any(|n| pair.1.contains(&format!("${n}")) || pair.1.contains(&format!("${{{n}")));
+        if refers {
+            statements.push(Vec::new());
+            names.clear();
+        }
+        names.push(&pair.0);
+        statements.last_mut().expect("one statement at least").push(pair);
+    }
+    statements
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    fn names(statements: &[Vec<&(String, String)>]) -> Vec<Vec<String>> {
+        statements.iter().map(|s| s.iter().map(|(k, _)| k.clone()).collect()).collect()
+    }
+
+    #[test]
+    fn a_value_naming_a_variable_of_its_statement_starts_a_new_one() {
+        let env = pairs(&[("E", "x"), ("F", "$E"), ("G", "${F}/y"), ("H", "plain"), ("I", "$UNSET")]);
+        assert_eq!(names(&env_statements("A_PLATFORM", &env)), [vec!["E"], vec!["F"], vec!["G", "H", "I"]]);
+        let env = pairs(&[("E", "$A_PLATFORM")]);
+        assert_eq!(names(&env_statements("A_PLATFORM", &env)), [vec![], vec!["E"]]);
+        assert_eq!(names(&env_statements("A_PLATFORM", &[])), [Vec::<String>::new()]);
     }
 }
