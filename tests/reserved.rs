@@ -12,6 +12,9 @@ const EXTRA: &[&str] = &[
     "[[app]]\nname = \"a\"\nlanguage = \"go\"\ngo.cgo = true\ngo.goamd64 = \"v3\"\ninit = true\n",
     "[[app]]\nname = \"a\"\nlanguage = \"rust\"\nrust.libc = \"musl\"\nrust.cache = \"chef\"\nruntime = \"alpine\"\npackages = [\"curl\"]\n",
     "[[app]]\nname = \"a\"\nlanguage = \"rust\"\nrust.cache = \"chef\"\nrust.features = [\"x\"]\n",
+    "[[app]]\nname = \"a\"\nlanguage = \"rust\"\n[[app]]\nname = \"b\"\nlanguage = \"go\"\n[build]\nssh = true\n\
+     ca-secret = \"ca\"\ncargo-mirror = \"sparse+https://m.example.com/\"\ngoproxy = \"https://p.example.com\"\n\
+     [build.secrets.ca]\nfile = \"ca.pem\"\n[build.secrets.t]\nbuild-env = \"CARGO_REGISTRIES_X_TOKEN\"\n",
 ];
 
 /// Uppercase variable names a Dockerfile declares (`ARG`), sets (`ENV`, `NAME=value` in a `RUN`) or reads
@@ -46,6 +49,7 @@ fn every_variable_the_dockerfiles_use_is_reserved() {
             own.extend(app.env.iter().map(|(k, _)| k.clone()));
             own.insert(app.platform_env.clone());
         }
+        own.extend(loaded.plan.build.secrets.iter().filter_map(|s| s.build_env.clone()));
         for file in mkmulti::render::render(&loaded.plan).iter().filter(|f| f.path.starts_with("Dockerfile")) {
             for name in variables(&file.contents).difference(&own) {
                 assert!(
@@ -57,7 +61,18 @@ fn every_variable_the_dockerfiles_use_is_reserved() {
             }
         }
     }
-    for expected in ["CARGO_BUILD_TARGET", "CGO_ENABLED", "TARGETARCH", "GOARM", "CC", "PATH"] {
+    for expected in [
+        "CARGO_BUILD_TARGET",
+        "CGO_ENABLED",
+        "TARGETARCH",
+        "GOARM",
+        "CC",
+        "PATH",
+        "GOPROXY",
+        "CARGO_MIRROR",
+        "SSL_CERT_FILE",
+        "CARGO_HTTP_CAINFO",
+    ] {
         assert!(seen.contains(expected), "the reader missed `{expected}`: {seen:?}");
     }
 }

@@ -295,3 +295,18 @@ fn the_bake_files_opening_comment_keeps_its_lines() {
         )));
     }
 }
+
+/// Every `[build]` key in one config (secrets from a file and from the environment, a mount target, a secret
+/// variable, SSH, the CA bundle, Go and cargo mirrors; a Go app and a cargo-chef Rust app, bake on): every
+/// generated file, snapshotted like an example's.
+#[test]
+fn every_build_key_in_one_config() {
+    let loaded = util::load(&util::root().join("tests/fixtures/build/multiarch.toml"));
+    let settings = util::insta_settings("build-keys");
+    settings.bind(|| {
+        for file in &mkmulti::render::render(&loaded.plan) {
+            let name = file.path.replace(['/', '.'], "_").trim_start_matches('_').to_string();
+            insta::assert_snapshot!(name, &file.contents);
+        }
+    });
+}

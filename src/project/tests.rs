@@ -168,3 +168,20 @@ fn a_rust_ignore_file_must_keep_the_lock_file_and_sources() {
         [".dockerignore keeps `Cargo.lock` out of the build context (`**/*.lock`)"]
     );
 }
+
+#[test]
+fn secret_files_must_exist() {
+    let dir = go_project();
+    write(dir.path(), "certs/ca.pem", "-----BEGIN CERTIFICATE-----\n");
+    let app = "language = \"go\"\nmain = \"./cmd/api\"\n[build]\nca-secret = \"ca\"\n[build.secrets.ca]\nfile = \"certs/ca.pem\"\n";
+    assert!(findings(dir.path(), app).is_empty());
+    let missing =
+        app.replace("certs/ca.pem", "certs/corp.pem") + "[build.secrets.netrc]\nfile = \"/nonexistent/.netrc\"\n";
+    assert_eq!(
+        findings(dir.path(), &missing),
+        [
+            "the CA bundle of secret `ca`, `certs/corp.pem`, does not exist",
+            "the file of secret `netrc`, `/nonexistent/.netrc`, does not exist"
+        ]
+    );
+}

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::actions::Uses;
 use crate::config::CiStrategy;
-use crate::plan::{AppPlan, Plan};
+use crate::plan::{AppPlan, Plan, SecretPlan};
 use crate::render::tags::TagRule;
 
 #[derive(Debug, Serialize)]
@@ -41,6 +41,11 @@ pub struct WorkflowView<'a> {
     pub validate_qemu_platforms: &'a str,
     /// The job whose `version` output names the pushed tag (every app's is the same).
     pub version_job: &'a str,
+    /// Build secrets, each from a repository secret through the build step's `env:` (`secret-envs`).
+    pub secrets: &'a [SecretPlan],
+    /// Forward an SSH agent loaded with `ssh_ci_secret` to the builds.
+    pub ssh: bool,
+    pub ssh_ci_secret: &'a str,
 }
 
 #[derive(Debug, Serialize)]
@@ -97,6 +102,9 @@ impl<'a> WorkflowView<'a> {
             validate: ci.validate,
             validate_qemu_platforms: &ci.validate_qemu_platforms,
             version_job: plan.apps.first().map_or("", |a| a.name.as_str()),
+            secrets: &plan.build.secrets,
+            ssh: plan.build.ssh,
+            ssh_ci_secret: &plan.build.ssh_ci_secret,
         }
     }
 }

@@ -3,6 +3,7 @@
 //! every rule runs, so all problems are reported at once.
 
 mod apps;
+mod build;
 mod ci;
 mod go;
 mod platforms;
@@ -58,6 +59,7 @@ pub fn check(raw: &RawConfig, f: &mut Findings) {
         ci::job_ids(raw, f);
     }
     ci::secrets(raw, f);
+    build::build(raw, f);
 }
 
 /// Test helpers: configs from TOML text, and the messages the rules find in them.
