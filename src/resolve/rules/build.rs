@@ -166,4 +166,62 @@ mod tests {
         );
         assert!(found(&raw, build).is_empty());
     }
+
+    /// Every `[build]` string lands in a Dockerfile line, a Makefile recipe, an HCL string, compose YAML, a
+    /// workflow or a cargo config file: whatever the rules accept holds no character any of those sinks reads
+    /// (quotes, `$`, `#`, `\\`, backticks, `;`, `&`, braces, line breaks).
+    #[test]
+    fn accepted_build_values_hold_no_character_a_sink_reads() {
+        const SINK_CHARS: &[char] =
+            &['"', '\'', '$', '#', '\\', '`', ';', '&', '{', '}', '<', '>', '\n', '\r', '\t', '(', ')', '!', '^'];
+        let atoms = [
+            "'", "\\\"", "`", "$", "$(id)", "${HOME}", "#", ";", "&&", "|", "\\\\", "-", " ", "\\n", "\\u0000", "{{",
+            "[[", "%s", ",", "=", "~", "@", "é", "\\u202E",
+        ];
+        let fields = [
+            ("[build]\nca-secret = \"c{}\"\n[build.secrets.c]\nfile = \"f\"\n", 0),
+            ("[build]\ngoproxy = \"https://p.example.com/{}\"\n", 0),
+            ("[build]\ngosumdb = \"sum.golang.org{}\"\n", 0),
+            ("[build]\ngoprivate = [\"a.com/{}\"]\n", 0),
+            ("[build]\ncargo-mirror = \"sparse+https://m.example.com/{}\"\n", 0),
+            ("[build.secrets.s]\nfile = \"certs/{}\"\n", 0),
+            ("[build.secrets.s]\nenv = \"S{}\"\n", 0),
+            ("[build.secrets.s]\ntarget = \"/root/{}\"\n", 0),
+            ("[build.secrets.s]\nbuild-env = \"S{}\"\n", 0),
+            ("[build.secrets.s]\nci-secret = \"S{}\"\n", 0),
+            ("[build.secrets.\"s{}\"]\n", 0),
+        ];
+        for (template, _) in fields {
+            for atom in atoms {
+                let text = template.replace("{}", atom);
+                let Ok(raw) = toml::from_str::<RawConfig>(&format!("app = []\n[project]\nname = \"p\"\n{text}")) else {
+                    continue;
+                };
+                if !found(&raw, build).is_empty() {
+                    continue;
+                }
+                let value = toml::to_string(&raw.build).unwrap();
+                let b = &raw.build;
+                let strings = b
+                    .secrets
+                    .iter()
+                    .flat_map(|(id, s)| {
+                        [
+                            Some(id),
+                            s.env.as_ref(),
+                            s.file.as_ref(),
+                            s.ci_secret.as_ref(),
+                            s.target.as_ref(),
+                            s.build_env.as_ref(),
+                        ]
+                    })
+                    .chain([b.ca_secret.as_ref(), b.goproxy.as_ref(), b.gosumdb.as_ref(), b.cargo_mirror.as_ref()])
+                    .flatten()
+                    .chain(b.goprivate.iter());
+                for v in strings {
+                    assert!(!v.contains(SINK_CHARS), "{text:?} was accepted with {v:?}\n{value}");
+                }
+            }
+        }
+    }
 }
