@@ -381,9 +381,14 @@ def file_secrets(mkmulti: str, config: str) -> list[tuple[str, bytes]]:
 
 def leaks(layer: bytes, secret: bytes) -> list[str]:
     """What in one layer (a tar, gzipped or not) gives a secret away: a file under the secret mount points, or
-    a file holding the secret's bytes (whole, or inside a larger file such as a joined CA bundle)."""
+    a file holding the secret's bytes (whole, or inside a larger file such as a joined CA bundle). A blob that is no
+    tar (an attestation's in-toto statement) must not hold the bytes either."""
     found = []
-    with tarfile.open(fileobj=io.BytesIO(layer), mode="r:*") as tar:
+    try:
+        tar = tarfile.open(fileobj=io.BytesIO(layer), mode="r:*")
+    except tarfile.ReadError:  # an attestation (in-toto JSON), not a filesystem layer: its bytes as they are
+        return ["holds the secret's bytes"] if secret in layer else []
+    with tar:
         for member in tar:
             name = member.name.lstrip("./")
             if name.startswith(("run/secrets/", "run/mkmulti-ca/")):
@@ -423,6 +428,8 @@ def cmd_secrets_absent(args) -> None:
     bad = 0
     for m in index.get("manifests", []):
         platform = normal_platform(m.get("platform", {}))
+        if platform == "unknown/unknown":  # provenance and SBOM: checked the same way, named by what they attest
+            platform = "attestation " + m.get("annotations", {}).get("vnd.docker.reference.digest", "")[:19]
         manifest = json.loads(registry_get(repo, "manifests", m["digest"]))
         config = registry_get(repo, "blobs", manifest["config"]["digest"])
         history = " ".join(h.get("created_by", "") for h in json.loads(config).get("history", []))
