@@ -151,6 +151,32 @@ static URL: LazyLock<Regex> = LazyLock::new(|| re(HTTPS_URL_PATTERN));
 pub const SPDX_PATTERN: &str = r"^[A-Za-z0-9.+-]+( (AND|OR|WITH) [A-Za-z0-9.+-]+)*$";
 static SPDX: LazyLock<Regex> = LazyLock::new(|| re(SPDX_PATTERN));
 
+/// A build secret id: it becomes `--secret id=...`, a mount's `id=` and a Makefile variable's name.
+pub const SECRET_ID_PATTERN: &str = r"^[a-z0-9][a-z0-9_-]*$";
+pub const SECRET_ID_MAX: usize = 64;
+static SECRET_ID: LazyLock<Regex> = LazyLock::new(|| re(SECRET_ID_PATTERN));
+
+/// A local file holding a secret: no spaces, commas (they separate `--secret` fields), quotes or `$`.
+pub const SECRET_FILE_PATTERN: &str = r"^[A-Za-z0-9._/+@][A-Za-z0-9._/+@~-]*$";
+static SECRET_FILE: LazyLock<Regex> = LazyLock::new(|| re(SECRET_FILE_PATTERN));
+
+/// `GOPROXY`: proxy URLs (no credentials), `direct` and `off`, separated by `,` or `|`.
+pub const GOPROXY_PATTERN: &str = r"^(https?://[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~%/-]*)?|direct|off)([,|](https?://[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~%/-]*)?|direct|off))*$";
+static GOPROXY: LazyLock<Regex> = LazyLock::new(|| re(GOPROXY_PATTERN));
+
+/// `GOSUMDB`: `off`, a database name with an optional `+key`, and an optional URL after one space.
+pub const GOSUMDB_PATTERN: &str =
+    r"^(off|[A-Za-z0-9.-]+(\+[A-Za-z0-9+/=]+)?( https?://[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~%/-]*)?)?)$";
+static GOSUMDB: LazyLock<Regex> = LazyLock::new(|| re(GOSUMDB_PATTERN));
+
+/// One `GOPRIVATE`/`GONOSUMDB` module path pattern (the list is joined with commas).
+pub const GO_MODULE_GLOB_PATTERN: &str = r"^[A-Za-z0-9._~*?][A-Za-z0-9._~*?/-]*$";
+static GO_MODULE_GLOB: LazyLock<Regex> = LazyLock::new(|| re(GO_MODULE_GLOB_PATTERN));
+
+/// A crates.io replacement registry: `sparse+https://...` (sparse index) or `https://...` (git index).
+pub const CARGO_MIRROR_PATTERN: &str = r"^(sparse\+)?https?://[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~%/-]*)?$";
+static CARGO_MIRROR: LazyLock<Regex> = LazyLock::new(|| re(CARGO_MIRROR_PATTERN));
+
 /// The `GOAMD64` microarchitecture levels Go knows.
 pub const GOAMD64_LEVELS: &[&str] = &["v1", "v2", "v3", "v4"];
 
@@ -428,6 +454,48 @@ pub fn https_url(v: &str) -> Check {
 
 pub fn spdx(v: &str) -> Check {
     matches(&SPDX, v, "a license is an SPDX expression like `MIT` or `MIT OR Apache-2.0`")
+}
+
+pub fn secret_id(v: &str) -> Check {
+    if v.len() > SECRET_ID_MAX {
+        return Err(format!("a secret id has at most {SECRET_ID_MAX} characters"));
+    }
+    matches(&SECRET_ID, v, "a secret id is lowercase letters, digits, `-` and `_`, starting with a letter or digit")
+}
+
+pub fn secret_file(v: &str) -> Check {
+    matches(
+        &SECRET_FILE,
+        v,
+        "a secret file is a path of letters, digits and `._/+@~-` (no spaces, commas, quotes or `$`; no leading `~` \
+         or `-`)",
+    )
+}
+
+pub fn goproxy(v: &str) -> Check {
+    matches(
+        &GOPROXY,
+        v,
+        "GOPROXY is `http(s)://host[:port]/path` URLs, `direct` and `off`, separated by `,` or `|`; no credentials in \
+         the URL (use a `.netrc` secret)",
+    )
+}
+
+pub fn gosumdb(v: &str) -> Check {
+    matches(&GOSUMDB, v, "GOSUMDB is `off`, a database name with an optional `+key`, and an optional ` https://` URL")
+}
+
+pub fn go_module_glob(v: &str) -> Check {
+    matches(&GO_MODULE_GLOB, v, "a module path pattern is letters, digits and `._~*?/-` (like `github.com/org/*`)")
+}
+
+pub fn cargo_mirror(v: &str) -> Check {
+    matches(
+        &CARGO_MIRROR,
+        v,
+        "a crates.io mirror is `sparse+https://host/path/` or a git index `https://host/path`, with no credentials, \
+         query or quotes",
+    )
 }
 
 /// The longest free-text value, in bytes. BuildKit's parser reads a Dockerfile line of at most 64 KiB, and a value

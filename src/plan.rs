@@ -37,6 +37,49 @@ pub struct Plan {
     pub ci: CiPlan,
     pub output: OutputPlan,
     pub tools: ToolsPlan,
+    /// What the dependency fetch steps use besides the sources: secrets, SSH, the CA bundle, mirrors.
+    pub build: BuildPlan,
+}
+
+/// The variables through which the fetch steps trust the joined CA bundle: OpenSSL and Go (`SSL_CERT_FILE`),
+/// cargo, git and pip. Node adds `NODE_EXTRA_CA_CERTS` to its own roots, so that one gets the extra file alone.
+pub const CA_VARIABLES: &[&str] = &["SSL_CERT_FILE", "CARGO_HTTP_CAINFO", "GIT_SSL_CAINFO", "PIP_CERT"];
+
+/// The `[build]` table resolved: every secret with its sources and mount, the mirrors' defaults.
+#[derive(Debug, Clone, Serialize)]
+pub struct BuildPlan {
+    pub secrets: Vec<SecretPlan>,
+    pub ssh: bool,
+    /// The repository secret loaded into the workflow's SSH agent (when `ssh`).
+    pub ssh_ci_secret: String,
+    /// The secret holding the extra CA certificates, by id.
+    pub ca_secret: Option<SecretPlan>,
+    /// Go: `GOPROXY`, `GOSUMDB`, `GOPRIVATE`, `GONOSUMDB`, each with the config's default (empty: none). Every
+    /// Go Dockerfile declares them and the Makefile passes the environment's.
+    pub go_args: Vec<(&'static str, String)>,
+    /// Rust: the crates.io replacement's default (`CARGO_MIRROR`); `None` writes no replacement machinery.
+    pub cargo_mirror: Option<String>,
+}
+
+/// One build secret.
+#[derive(Debug, Clone, Serialize)]
+pub struct SecretPlan {
+    pub id: String,
+    /// The local environment variable holding the value, unless it comes from a file.
+    pub env: Option<String>,
+    /// The local file holding the value by default, when it comes from a file.
+    pub file: Option<String>,
+    /// `SECRET_<ID>_FILE`: the Makefile variable that overrides `file`.
+    pub file_var: String,
+    /// The repository secret holding the value in the workflow.
+    pub ci_secret: String,
+    /// `<IDENT>`: the workflow step's environment variable the secret goes through (`secret-envs`).
+    pub ci_env: String,
+    /// Where the fetch steps see it.
+    pub target: String,
+    /// The fetch steps also get the value in this variable.
+    pub build_env: Option<String>,
+    pub required: bool,
 }
 
 /// Pinned versions of the build tools some Dockerfiles install.

@@ -15,6 +15,9 @@ const EXTRA: &[&str] = &[
     "[[app]]\nname = \"a\"\nlanguage = \"rust\"\nrust.cache = \"chef\"\nrust.features = [\"x\"]\n",
     "[[app]]\nname = \"a\"\nlanguage = \"rust\"\nbuild-packages = [\"libssl-dev\"]\nruntime-libraries = [\"libssl3\"]\n",
     "[[app]]\nname = \"a\"\nlanguage = \"go\"\ngo.cgo = true\nbuild-packages = [\"zlib1g-dev\"]\nruntime-libraries = [\"zlib1g\"]\n",
+    "[[app]]\nname = \"a\"\nlanguage = \"rust\"\n[[app]]\nname = \"b\"\nlanguage = \"go\"\n[build]\nssh = true\n\
+     ca-secret = \"ca\"\ncargo-mirror = \"sparse+https://m.example.com/\"\ngoproxy = \"https://p.example.com\"\n\
+     [build.secrets.ca]\nfile = \"ca.pem\"\n[build.secrets.t]\nbuild-env = \"CARGO_REGISTRIES_X_TOKEN\"\n",
 ];
 
 /// Variable names starting with an uppercase letter (`CC_aarch64_unknown_linux_gnu` too) a Dockerfile declares (`ARG`), sets (`ENV`, `NAME=value` in a `RUN`) or reads
@@ -49,6 +52,7 @@ fn every_variable_the_dockerfiles_use_is_reserved() {
             own.extend(app.env.iter().map(|(k, _)| k.clone()));
             own.insert(app.platform_env.clone());
         }
+        own.extend(loaded.plan.build.secrets.iter().filter_map(|s| s.build_env.clone()));
         for file in mkmulti::render::render(&loaded.plan).iter().filter(|f| f.path.starts_with("Dockerfile")) {
             for name in variables(&file.contents).difference(&own) {
                 assert!(
@@ -71,6 +75,10 @@ fn every_variable_the_dockerfiles_use_is_reserved() {
         "PKG_CONFIG_LIBDIR",
         "PKG_CONFIG_ALLOW_CROSS",
         "PKG_CONFIG_LIBDIR_aarch64_unknown_linux_gnu",
+        "GOPROXY",
+        "CARGO_MIRROR",
+        "SSL_CERT_FILE",
+        "CARGO_HTTP_CAINFO",
     ] {
         assert!(seen.contains(expected), "the reader missed `{expected}`: {seen:?}");
     }

@@ -182,6 +182,37 @@ fn grammar_samples() -> Vec<(&'static str, &'static str, Vec<&'static str>, Vec<
         ("branch", BRANCH_PATTERN, vec!["main", "release/v1", "a.b-c_d"], vec!["a b", "/a", "a/", "a//b", "a~b"]),
         ("tag pattern", REF_PATTERN_PATTERN, vec!["v*", "release/**"], vec!["a b", "v[0-9]"]),
         ("secret", SECRET_PATTERN, vec!["DOCKERHUB_TOKEN", "_X"], vec!["lower", "1X", "A-B"]),
+        ("secret id", SECRET_ID_PATTERN, vec!["netrc", "corp-ca", "a_1"], vec!["Netrc", "-a", "a.b", "a b", ""]),
+        (
+            "secret file",
+            SECRET_FILE_PATTERN,
+            vec!["/etc/ssl/certs/ca.pem", "certs/ca.pem", "a@b+c~"],
+            vec!["~/.netrc", "-x", "a,b", "a b", "$HOME/x", "a\"b"],
+        ),
+        (
+            "goproxy",
+            GOPROXY_PATTERN,
+            vec!["https://proxy.golang.org,direct", "http://athens:3000|off", "direct"],
+            vec!["https://u:p@proxy", "file:///x", "https://x,", "direct off"],
+        ),
+        (
+            "gosumdb",
+            GOSUMDB_PATTERN,
+            vec!["off", "sum.golang.org", "sum.golang.org+033de0ae+Ac4z/8Z0W5U6NURhBQ= https://sum.golang.org"],
+            vec!["a b", "x https://u@h", "\"x\""],
+        ),
+        (
+            "go module glob",
+            GO_MODULE_GLOB_PATTERN,
+            vec!["github.com/org/*", "*.corp.example.com"],
+            vec!["a,b", "-x", "a b"],
+        ),
+        (
+            "cargo mirror",
+            CARGO_MIRROR_PATTERN,
+            vec!["sparse+https://crates.example.com/index/", "https://git.example.com/index"],
+            vec!["sparse+ftp://x", "https://u@x", "https://x/\"", "https://x/?a"],
+        ),
         ("version", VERSION_PATTERN, vec!["1", "1.22", "1.22.3"], vec!["1.2.3.4", "v1", "1.", ".1"]),
         (
             "https url",

@@ -320,3 +320,18 @@ fn a_chosen_dockerfile_is_what_every_build_reads() {
     assert!(workflow.contains("          file: \"svc/docker/Dockerfile.api\"\n"), "{workflow}");
     assert!(file("svc/.dockerignore").lines().any(|l| l == "docker/Dockerfile.api"));
 }
+
+/// Every `[build]` key in one config (secrets from a file and from the environment, a mount target, a secret
+/// variable, SSH, the CA bundle, Go and cargo mirrors; a Go app and a cargo-chef Rust app, bake on): every
+/// generated file, snapshotted like an example's.
+#[test]
+fn every_build_key_in_one_config() {
+    let loaded = util::load(&util::root().join("tests/fixtures/build/multiarch.toml"));
+    let settings = util::insta_settings("build-keys");
+    settings.bind(|| {
+        for file in &mkmulti::render::render(&loaded.plan) {
+            let name = file.path.replace(['/', '.'], "_").trim_start_matches('_').to_string();
+            insta::assert_snapshot!(name, &file.contents);
+        }
+    });
+}

@@ -33,6 +33,7 @@ import tarfile
 import tempfile
 import time
 import tomllib
+import urllib.request
 from pathlib import Path
 
 # The harness's independent oracle, per platform: what a binary built for it must be (ELF class, 1 = 32-bit,
@@ -367,6 +368,88 @@ def cmd_index_has_platforms(args) -> None:
     sys.exit(0 if set(args.platforms) <= have else 1)
 
 
+# ------------------------------------------------------------------------------------------ secrets check
+def file_secrets(mkmulti: str, config: str) -> list[tuple[str, bytes]]:
+    """The build secrets read from a file (`plan.build.secrets[]` with a `file`), with their contents, as the
+    Makefile reads them by default (`SECRET_<ID>_FILE` overrides, as in the build)."""
+    run = subprocess.run([mkmulti, "check", "--format", "json", "--config", config], capture_output=True, text=True)
+    doc = json.loads(run.stdout)
+    out = []
+    for s in (doc.get("plan") or {}).get("build", {}).get("secrets", []):
+        path = os.environ.get(s["file_var"]) or s.get("file")
+        if path:
+            out.append((s["id"], (Path(config).parent / path).read_bytes()))
+    return out
+
+
+def leaks(layer: bytes, secret: bytes) -> list[str]:
+    """What in one layer (a tar, gzipped or not) gives a secret away: a file under the secret mount points, or
+    a file holding the secret's bytes (whole, or inside a larger file such as a joined CA bundle). A blob that is no
+    tar (an attestation's in-toto statement) must not hold the bytes either."""
+    found = []
+    try:
+        tar = tarfile.open(fileobj=io.BytesIO(layer), mode="r:*")
+    except tarfile.ReadError:  # an attestation (in-toto JSON), not a filesystem layer: its bytes as they are
+        return ["holds the secret's bytes"] if secret in layer else []
+    with tar:
+        for member in tar:
+            name = member.name.lstrip("./")
+            if name.startswith(("run/secrets/", "run/mkmulti-ca/")):
+                found.append(f"{name}: under a secret mount point")
+            if member.isfile() and member.size >= len(secret) and secret in tar.extractfile(member).read():
+                found.append(f"{name}: holds the secret's bytes")
+    return found
+
+
+def registry_get(repo_ref: str, kind: str, digest: str) -> bytes:
+    """A manifest or blob from the harness's registry (plain HTTP on localhost)."""
+    host, repo = repo_ref.split("/", 1)
+    accept = ", ".join(["application/vnd.oci.image.manifest.v1+json",
+                        "application/vnd.docker.distribution.manifest.v2+json"])
+    req = urllib.request.Request(f"http://{host}/v2/{repo}/{kind}/{digest}", headers={"Accept": accept})
+    with urllib.request.urlopen(req, timeout=60) as r:
+        return r.read()
+
+
+def cmd_secrets_absent(args) -> None:
+    secrets = file_secrets(args.mkmulti, args.config)
+    if args.list:
+        for sid, _ in secrets:
+            print(sid)
+        return
+    # The check must be able to fail: a layer that holds a secret is reported.
+    for sid, secret in secrets:
+        fake = io.BytesIO()
+        with tarfile.open(fileobj=fake, mode="w") as tar:
+            info = tarfile.TarInfo("etc/ssl/joined.pem")
+            data = b"prefix\n" + secret
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+        assert leaks(fake.getvalue(), secret), f"the leak check misses secret {sid} in a layer"
+    index = json.loads(imagetools(args.ref, "--raw"))
+    repo = args.ref.rsplit(":", 1)[0]
+    bad = 0
+    for m in index.get("manifests", []):
+        platform = normal_platform(m.get("platform", {}))
+        if platform == "unknown/unknown":  # provenance and SBOM: checked the same way, named by what they attest
+            platform = "attestation " + m.get("annotations", {}).get("vnd.docker.reference.digest", "")[:19]
+        manifest = json.loads(registry_get(repo, "manifests", m["digest"]))
+        config = registry_get(repo, "blobs", manifest["config"]["digest"])
+        history = " ".join(h.get("created_by", "") for h in json.loads(config).get("history", []))
+        layers = [registry_get(repo, "blobs", layer["digest"]) for layer in manifest["layers"]]
+        for sid, secret in secrets:
+            lines = [ln for ln in secret.decode(errors="replace").splitlines() if len(ln.strip()) >= 40]
+            found = [f"history: {ln[:40]}..." for ln in lines if ln in history]
+            for i, layer in enumerate(layers):
+                found += [f"layer {i}: {f}" for f in leaks(layer, secret)]
+            status = "FAIL" if found else "ok"
+            bad += bool(found)
+            print(f"{status} {platform}: secret {sid} ({len(secret)} bytes) in none of {len(layers)} layers"
+                  f" nor the history ({len(history)} characters)" if not found else
+                  f"{status} {platform}: secret {sid}: " + "; ".join(found))
+    sys.exit(1 if bad else 0)
+
+
 # ---------------------------------------------------------------------------------------- generate bench
 BIG_PLATFORMS = ["linux/amd64", "linux/arm64", "linux/arm/v7", "linux/arm/v6", "linux/386", "linux/riscv64",
                  "linux/ppc64le", "linux/s390x"]
@@ -573,6 +656,12 @@ def main() -> None:
     s = sub.add_parser("index-has-platforms")
     s.add_argument("platforms", nargs="*")
     s.set_defaults(fn=cmd_index_has_platforms)
+    s = sub.add_parser("secrets-absent")
+    s.add_argument("--mkmulti", required=True)
+    s.add_argument("--list", action="store_true", help="only print the ids of the secrets read from a file")
+    s.add_argument("config")
+    s.add_argument("ref", nargs="?")
+    s.set_defaults(fn=cmd_secrets_absent)
     s = sub.add_parser("big-config")
     s.add_argument("--apps", type=int, default=50)
     s.add_argument("--out", required=True)

@@ -331,6 +331,11 @@ run_example() { # EXAMPLE [SOURCE_DIR [CONFIG_DIR]]: an example of examples/, or
     while IFS=$'\t' read -r platform bytes; do
       figure "$ex" "$app" "$platform" image_size "$bytes" bytes "compressed (registry layers + config)"
     done < <("${PY[@]}" image-sizes "$ref" 2>>"$logs/sizes.log" || true)
+    # Build secrets read from a file (a CA bundle): in no layer of any platform and not in the history.
+    if [ -n "$("${PY[@]}" secrets-absent --mkmulti "$MKMULTI" --list "$work/multiarch.toml" 2>/dev/null)" ]; then
+      checked "$ex" "$app" all secrets-absent "$logs/secrets-$app.log" \
+        "${PY[@]}" secrets-absent --mkmulti "$MKMULTI" "$work/multiarch.toml" "$ref" || failed=1
+    fi
   done
 
   if [ "$BENCH" = 1 ]; then

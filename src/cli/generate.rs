@@ -250,6 +250,13 @@ fn next_steps(plan: &Plan, out: &Path) -> String {
             format!("needs the repository secrets {}", secrets.join(" and "))
         };
         s.push_str(&format!("  CI: {} {login}\n", plan.ci.workflow_path));
+        let mut build: Vec<&str> = plan.build.secrets.iter().map(|s| s.ci_secret.as_str()).collect();
+        if plan.build.ssh {
+            build.push(&plan.build.ssh_ci_secret);
+        }
+        if !build.is_empty() {
+            s.push_str(&format!("      and, for the build secrets, {}\n", build.join(", ")));
+        }
     }
     s
 }

@@ -57,6 +57,9 @@ pub const RUST_LIBC: RustLibc = RustLibc::Gnu;
 /// `app.rust.cache`.
 pub const RUST_CACHE: RustCache = RustCache::Mounts;
 
+/// `build.ssh-ci-secret`.
+pub const SSH_CI_SECRET: &str = "SSH_PRIVATE_KEY";
+
 /// `ci.workflow`.
 pub const CI_WORKFLOW: &str = "docker";
 /// `ci.root`: the config is at the repository's root.
@@ -108,6 +111,10 @@ pub const UNSET: &[(&str, &str)] = &[
         "none, images at the registry's root; Docker Hub needs one to push (local builds work without)",
     ),
     ("app.package", "none, the root package"),
+    ("build.ca-secret", "none, the builder image's CA certificates only"),
+    ("build.goproxy", "none, the environment's `GOPROXY` when the Makefile runs, else Go's default"),
+    ("build.gosumdb", "none, the environment's `GOSUMDB` when the Makefile runs, else Go's default"),
+    ("build.cargo-mirror", "none, crates.io (the environment's `CARGO_MIRROR` overrides a mirror the config sets)"),
     ("app.healthcheck", "none, no health check"),
 ];
 

@@ -6,6 +6,7 @@
 //! sub-tables are in `app.rs`, the closed value sets in `values.rs`, every default in `defaults.rs`.
 
 mod app;
+mod build;
 pub mod defaults;
 pub mod schema;
 mod values;
@@ -16,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::grammar;
 
 pub use app::{RawApp, RawCompose, RawGo, RawHealthcheck, RawRust};
+pub use build::{RawBuild, RawSecret};
 pub use values::{CiStrategy, Language, PinActions, RestartPolicy, Runtime, RustCache, RustLibc, SmokeMode};
 
 /// A `multiarch.toml`: what to build, for which platforms, and where to publish it.
@@ -45,6 +47,10 @@ pub struct RawConfig {
     /// One entry per image to build: `[[app]]`.
     #[schemars(length(min = 1))]
     pub app: Vec<RawApp>,
+
+    /// What the dependency fetch steps may use: build secrets, the SSH agent, an extra CA bundle and mirrors.
+    #[serde(default)]
+    pub build: RawBuild,
 
     /// The generated GitHub Actions workflow.
     #[serde(default)]

@@ -67,7 +67,31 @@ pub fn check(raw: &RawConfig, plan: &Plan, dir: &Path) -> Vec<Diagnostic> {
     if plan.output.workflow {
         out.extend(repository_root(raw, dir));
     }
+    secret_files(plan, dir, &mut out);
     out
+}
+
+/// Every secret read from a file names a file that exists (absolute, or relative to the project): the build
+/// would stop at `--secret` otherwise, and a missing CA bundle would fail every download with a TLS error.
+fn secret_files(plan: &Plan, dir: &Path, out: &mut Vec<Diagnostic>) {
+    for s in &plan.build.secrets {
+        let Some(file) = &s.file else { continue };
+        if dir.join(file).is_file() {
+            continue;
+        }
+        let what = if plan.build.ca_secret.as_ref().is_some_and(|ca| ca.id == s.id) { "CA bundle" } else { "file" };
+        out.push(
+            Diagnostic::error(
+                KeyPath::root().key("build").key("secrets").key(&s.id).key("file"),
+                format!("the {what} of secret `{}`, `{file}`, does not exist", s.id),
+            )
+            .with_help(format!(
+                "point `file` at it (absolute, or relative to {}), or read the secret from an environment variable \
+                 with `env`",
+                dir.display()
+            )),
+        );
+    }
 }
 
 /// The files the build needs are not kept out of the build context by an ignore file mkmulti does not write:

@@ -267,3 +267,20 @@ fn a_workspace_member_that_is_not_there_is_named() {
     assert!(found[0].starts_with("workspace member `gone` of "), "{found:?}");
     assert!(found[0].ends_with("has no Cargo.toml (cargo fails on it too): create it or remove it from `members`"));
 }
+
+#[test]
+fn secret_files_must_exist() {
+    let dir = go_project();
+    write(dir.path(), "certs/ca.pem", "-----BEGIN CERTIFICATE-----\n");
+    let app = "language = \"go\"\nmain = \"./cmd/api\"\n[build]\nca-secret = \"ca\"\n[build.secrets.ca]\nfile = \"certs/ca.pem\"\n";
+    assert!(findings(dir.path(), app).is_empty());
+    let missing =
+        app.replace("certs/ca.pem", "certs/corp.pem") + "[build.secrets.netrc]\nfile = \"/nonexistent/.netrc\"\n";
+    assert_eq!(
+        findings(dir.path(), &missing),
+        [
+            "the CA bundle of secret `ca`, `certs/corp.pem`, does not exist",
+            "the file of secret `netrc`, `/nonexistent/.netrc`, does not exist"
+        ]
+    );
+}

@@ -31,7 +31,9 @@ pub const TEMPLATE_DOCKERFILE_GO: &str = "Dockerfile.go.j2";
 pub const TEMPLATE_DOCKERFILE_RUST: &str = "Dockerfile.rust.j2";
 pub const TEMPLATE_RUNTIME: &str = "runtime.j2";
 pub const TEMPLATE_DOCKERFILE_MACROS: &str = "dockerfile.macros.j2";
+pub const TEMPLATE_FETCH_MACROS: &str = "fetch.macros.j2";
 pub const TEMPLATE_MAKEFILE: &str = "Makefile.j2";
+pub const TEMPLATE_MAKEFILE_SECRETS: &str = "makefile.secrets.j2";
 pub const TEMPLATE_COMPOSE: &str = "compose.yaml.j2";
 pub const TEMPLATE_DETECT: &str = "detect-platform.sh.j2";
 pub const TEMPLATE_VALIDATE: &str = "validate-multiarch.sh.j2";
@@ -49,7 +51,9 @@ const TEMPLATES: &[(&str, &str)] = &[
     (TEMPLATE_DOCKERFILE_RUST, include_str!("../../templates/Dockerfile.rust.j2")),
     (TEMPLATE_RUNTIME, include_str!("../../templates/runtime.j2")),
     (TEMPLATE_DOCKERFILE_MACROS, include_str!("../../templates/dockerfile.macros.j2")),
+    (TEMPLATE_FETCH_MACROS, include_str!("../../templates/fetch.macros.j2")),
     (TEMPLATE_MAKEFILE, include_str!("../../templates/Makefile.j2")),
+    (TEMPLATE_MAKEFILE_SECRETS, include_str!("../../templates/makefile.secrets.j2")),
     (TEMPLATE_COMPOSE, include_str!("../../templates/compose.yaml.j2")),
     (TEMPLATE_DETECT, include_str!("../../templates/detect-platform.sh.j2")),
     (TEMPLATE_VALIDATE, include_str!("../../templates/validate-multiarch.sh.j2")),

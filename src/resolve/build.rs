@@ -6,11 +6,11 @@ use std::collections::BTreeSet;
 
 use crate::actions;
 use crate::config::defaults;
-use crate::config::{Language, RawApp, RawConfig, RestartPolicy, RustCache};
+use crate::config::{Language, RawApp, RawBuild, RawConfig, RawSecret, RestartPolicy, RustCache};
 use crate::images;
 use crate::plan::{
-    AppPlan, CiPlan, GoPlan, HealthcheckPlan, Plan, PlatformPlan, ProjectPlan, RegistryPlan, RustPlan, TagsPlan,
-    ToolsPlan, X86_RUNNER,
+    AppPlan, BuildPlan, CiPlan, GoPlan, HealthcheckPlan, Plan, PlatformPlan, ProjectPlan, RegistryPlan, RustPlan,
+    SecretPlan, TagsPlan, ToolsPlan, X86_RUNNER,
 };
 use crate::platform;
 
@@ -46,6 +46,44 @@ pub fn plan(raw: &RawConfig, config_file: &str, site: &Site) -> Plan {
             ziglang: images::ZIGLANG_VERSION,
             cargo_chef: images::CARGO_CHEF_VERSION,
         },
+        build: build(&raw.build),
+    }
+}
+
+fn build(b: &RawBuild) -> BuildPlan {
+    let secrets: Vec<SecretPlan> = b.secrets.iter().map(|(id, s)| secret(id, s)).collect();
+    BuildPlan {
+        ca_secret: b.ca_secret.as_ref().and_then(|id| secrets.iter().find(|s| &s.id == id).cloned()),
+        secrets,
+        ssh: b.ssh,
+        ssh_ci_secret: b.ssh_ci_secret.clone().unwrap_or_else(|| defaults::SSH_CI_SECRET.to_string()),
+        go_args: vec![
+            ("GOPROXY", b.goproxy.clone().unwrap_or_default()),
+            ("GOSUMDB", b.gosumdb.clone().unwrap_or_default()),
+            ("GOPRIVATE", b.goprivate.join(",")),
+            ("GONOSUMDB", b.gonosumdb.join(",")),
+        ],
+        cargo_mirror: b.cargo_mirror.clone(),
+    }
+}
+
+fn secret(id: &str, s: &RawSecret) -> SecretPlan {
+    let ident = derive::secret_ident(id);
+    let env = match (&s.env, &s.file) {
+        (Some(env), _) => Some(env.clone()),
+        (None, Some(_)) => None,
+        (None, None) => Some(ident.clone()),
+    };
+    SecretPlan {
+        id: id.to_string(),
+        ci_secret: s.ci_secret.clone().or_else(|| env.clone()).unwrap_or_else(|| ident.clone()),
+        env,
+        file: s.file.clone(),
+        file_var: format!("SECRET_{ident}_FILE"),
+        ci_env: format!("SECRET_{ident}"),
+        target: s.target.clone().unwrap_or_else(|| format!("/run/secrets/{id}")),
+        build_env: s.build_env.clone(),
+        required: s.required,
     }
 }
 

@@ -276,12 +276,30 @@ pub const RESERVED_VARIABLES: &[&str] = &[
     "PATH",
     "HOME",
     "DEBIAN_FRONTEND",
+    // The fetch steps' mirrors and CA bundle (`[build]`).
+    "GOPROXY",
+    "GOSUMDB",
+    "GOPRIVATE",
+    "GONOSUMDB",
+    "CARGO_MIRROR",
+    "CARGO_HOME",
+    "SSL_CERT_FILE",
+    "CARGO_HTTP_CAINFO",
+    "GIT_SSL_CAINFO",
+    "NODE_EXTRA_CA_CERTS",
+    "PIP_CERT",
 ];
 
 /// Prefixes of reserved variables: per-target linker and compiler settings (`CARGO_TARGET_<TRIPLE>_LINKER`,
 /// `CC_<triple>`), and `pkg-config`'s, set for the target with `build-packages` (`PKG_CONFIG_LIBDIR`,
 /// `PKG_CONFIG_ALLOW_CROSS`, `PKG_CONFIG_LIBDIR_<triple>`).
 pub const RESERVED_PREFIXES: &[&str] = &["CARGO_TARGET_", "CC_", "CXX_", "AR_", "CFLAGS_", "RUSTFLAGS_", "PKG_CONFIG_"];
+
+/// A secret id as a variable name: `corp-ca` -> `CORP_CA` (the default environment variable and CI secret, and
+/// the middle of the Makefile's `SECRET_<ID>_FILE`).
+pub fn secret_ident(id: &str) -> String {
+    id.to_ascii_uppercase().replace('-', "_")
+}
 
 /// Whether a build argument named `name` would collide with what mkmulti or BuildKit sets.
 pub fn is_reserved(name: &str) -> bool {

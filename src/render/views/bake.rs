@@ -17,6 +17,11 @@ pub struct BakeView<'a> {
     pub registry_prefix: &'a str,
     pub app_names: Vec<&'a str>,
     pub apps: Vec<BakeTarget<'a>>,
+    /// The secrets read from a file: id, `SECRET_<ID>_FILE` variable, default file.
+    pub secret_files: Vec<(&'a str, &'a str, &'a str)>,
+    /// Every target's `secret = [...]` entries, HCL strings as printed (a file one interpolates its variable).
+    pub secrets: Vec<String>,
+    pub ssh: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -34,7 +39,25 @@ pub struct BakeTarget<'a> {
 impl<'a> BakeView<'a> {
     pub fn new(plan: &'a Plan) -> Self {
         let app_names: Vec<&str> = plan.apps.iter().map(|a| a.name.as_str()).collect();
+        let secrets = plan
+            .build
+            .secrets
+            .iter()
+            .map(|s| match &s.env {
+                // Ids, variable names and files passed their grammars: nothing here needs escaping.
+                Some(env) => format!("\"id={},env={env}\"", s.id),
+                None => format!("\"id={},src=${{{}}}\"", s.id, s.file_var),
+            })
+            .collect();
         Self {
+            secret_files: plan
+                .build
+                .secrets
+                .iter()
+                .filter_map(|s| s.file.as_deref().map(|f| (s.id.as_str(), s.file_var.as_str(), f)))
+                .collect(),
+            secrets,
+            ssh: plan.build.ssh,
             project_name: &plan.project.name,
             app_names_text: app_names.join(", "),
             tags_comment: TagRule::new(&plan.tags).bake_comment(),

@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use crate::plan::{AppPlan, Plan};
+use crate::plan::{AppPlan, Plan, SecretPlan};
 
 #[derive(Debug, Serialize)]
 pub struct ComposeView<'a> {
@@ -16,6 +16,9 @@ pub struct ComposeView<'a> {
     pub services: Vec<Service<'a>>,
     /// Every named volume of every service, declared at the top level; empty when none.
     pub volumes: Vec<String>,
+    /// The build secrets every service's build mounts (top-level `secrets:`), and the SSH agent.
+    pub secrets: &'a [SecretPlan],
+    pub ssh: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -58,6 +61,8 @@ impl<'a> ComposeView<'a> {
             pinned: pinned.join(", "),
             services,
             volumes: plan.apps.iter().flat_map(|a| volume_names(a).into_iter()).collect(),
+            secrets: &plan.build.secrets,
+            ssh: plan.build.ssh,
         }
     }
 }

@@ -8,6 +8,8 @@ use serde::Serialize;
 use crate::images::PackageManager;
 use crate::plan::{AppPlan, Plan, ToolsPlan};
 
+use super::fetch::FetchView;
+
 #[derive(Debug, Serialize)]
 pub struct DockerfileView<'a> {
     /// The app's resolved plan: names, images, platforms, user, ports... printed as they are.
@@ -15,6 +17,8 @@ pub struct DockerfileView<'a> {
     pub tools: &'a ToolsPlan,
     pub go: Option<GoView<'a>>,
     pub rust: Option<RustView>,
+    /// The fetch steps' secrets, SSH agent, CA bundle and mirrors (`[build]`).
+    pub fetch: FetchView,
     /// Where the build stage leaves the binary: `/out/<bin>`.
     pub out_path: String,
     /// The rootfs directories the user owns: home and every volume, under `/rootfs`, space-separated.
@@ -115,6 +119,7 @@ impl<'a> DockerfileView<'a> {
                     if r.musl { "-musl" } else { "" }
                 ),
             }),
+            fetch: FetchView::new(&plan.build),
             out_path: format!("/out/{}", app.bin),
             rootfs_dirs: rootfs_dirs.join(" "),
             rootfs_tini: format!("/rootfs{}", app.tini_path),

@@ -4,7 +4,8 @@
 
 use serde::Serialize;
 
-use crate::plan::{AppPlan, Plan};
+use crate::config::Language;
+use crate::plan::{AppPlan, BuildPlan, Plan};
 use crate::render::tags::TagRule;
 
 #[derive(Debug, Serialize)]
@@ -49,6 +50,21 @@ pub struct MakefileView<'a> {
     pub qemu_arches: Vec<QemuArch>,
     /// `make validate` runs the validate script, generated with the scripts.
     pub validate: bool,
+    /// `SECRET_<ID>_FILE ?= <file>` rows of the secrets read from a file.
+    pub secret_files: Vec<SecretFile<'a>>,
+    /// `SECRET_FLAGS`' value: `--secret` per secret (a file one only while its variable is set), `--ssh default`;
+    /// empty when the config declares neither.
+    pub secret_flags: String,
+    /// Some app is Go: `GO_FETCH_ARGS` is defined.
+    pub go_fetch_args: bool,
+    /// Some Rust app replaces crates.io with a mirror: `CARGO_FETCH_ARGS` is defined.
+    pub cargo_fetch_args: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SecretFile<'a> {
+    pub var: &'a str,
+    pub file: &'a str,
 }
 
 /// The names of the targets whose plain names a project's own Makefile is likely to have too: plain in the
@@ -89,6 +105,9 @@ pub struct MakefileApp<'a> {
     /// `PLATFORMS=...` on the command line narrows every app; else the app's own list.
     pub platforms_default: String,
     pub platform_slugs: Vec<PlatformRow<'a>>,
+    /// ` $(GO_FETCH_ARGS)` or ` $(CARGO_FETCH_ARGS)` after `$(BUILDX)`: the mirror settings the environment
+    /// passes to this app's fetch step; empty when there are none.
+    pub fetch_args: &'static str,
 }
 
 #[derive(Debug, Serialize)]
@@ -115,7 +134,8 @@ impl<'a> MakefileView<'a> {
     pub fn new(plan: &'a Plan) -> Self {
         let rule = TagRule::new(&plan.tags);
         let platforms_csv = plan.platforms.iter().map(|p| p.oci).collect::<Vec<_>>().join(",");
-        let apps = plan.apps.iter().map(|app| MakefileApp::new(app, &platforms_csv)).collect();
+        let mirror = plan.build.cargo_mirror.is_some();
+        let apps = plan.apps.iter().map(|app| MakefileApp::new(app, &platforms_csv, mirror)).collect();
         let platform_targets = plan
             .platforms
             .iter()
@@ -159,12 +179,39 @@ impl<'a> MakefileView<'a> {
             qemu_arches: qemu_arches(),
             validate: plan.output.scripts,
             targets,
+            secret_files: plan
+                .build
+                .secrets
+                .iter()
+                .filter_map(|s| s.file.as_deref().map(|file| SecretFile { var: &s.file_var, file }))
+                .collect(),
+            secret_flags: secret_flags(&plan.build),
+            go_fetch_args: plan.apps.iter().any(|a| a.language == Language::Go),
+            cargo_fetch_args: mirror && plan.apps.iter().any(|a| a.language == Language::Rust),
         }
     }
 }
 
+/// `--secret` flags for `docker buildx build`, as make text: an environment secret always (buildx mounts
+/// nothing when the variable is unset), a file secret only while `SECRET_<ID>_FILE` is not empty (buildx refuses
+/// a missing file); then `--ssh default` for the agent.
+fn secret_flags(b: &BuildPlan) -> String {
+    let mut flags: Vec<String> = b
+        .secrets
+        .iter()
+        .map(|s| match &s.env {
+            Some(env) => format!("--secret id={},env={env}", s.id),
+            None => format!("$(if $({v}),--secret 'id={}$(comma)src=$({v})')", s.id, v = s.file_var),
+        })
+        .collect();
+    if b.ssh {
+        flags.push("--ssh default".to_string());
+    }
+    flags.join(" ")
+}
+
 impl<'a> MakefileApp<'a> {
-    fn new(app: &'a AppPlan, project_platforms_csv: &str) -> Self {
+    fn new(app: &'a AppPlan, project_platforms_csv: &str, cargo_mirror: bool) -> Self {
         let platforms_var = format!("$({}_PLATFORMS)", app.ident);
         Self {
             name: &app.name,
@@ -181,6 +228,11 @@ impl<'a> MakefileApp<'a> {
             },
             platforms_var,
             platform_slugs: app.platforms.iter().map(|p| PlatformRow { slug: &p.slug, oci: p.oci }).collect(),
+            fetch_args: match app.language {
+                Language::Go => " $(GO_FETCH_ARGS)",
+                Language::Rust if cargo_mirror => " $(CARGO_FETCH_ARGS)",
+                Language::Rust => "",
+            },
         }
     }
 }

@@ -6,6 +6,7 @@ pub mod bake;
 pub mod compose;
 pub mod dockerfile;
 pub mod dockerignore;
+pub mod fetch;
 pub mod makefile;
 pub mod scripts;
 pub mod workflow;

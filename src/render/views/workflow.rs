@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::actions::Uses;
 use crate::config::CiStrategy;
-use crate::plan::{AppPlan, Plan};
+use crate::plan::{AppPlan, Plan, SecretPlan};
 use crate::render::tags::TagRule;
 
 #[derive(Debug, Serialize)]
@@ -45,6 +45,11 @@ pub struct WorkflowView<'a> {
     pub paths: &'a [String],
     /// The config's directory from the repository root, where the validate step runs; `None` at the root.
     pub working_directory: Option<&'a str>,
+    /// Build secrets, each from a repository secret through the build step's `env:` (`secret-envs`).
+    pub secrets: &'a [SecretPlan],
+    /// Forward an SSH agent loaded with `ssh_ci_secret` to the builds.
+    pub ssh: bool,
+    pub ssh_ci_secret: &'a str,
 }
 
 #[derive(Debug, Serialize)]
@@ -105,6 +110,9 @@ impl<'a> WorkflowView<'a> {
             version_job: plan.apps.first().map_or("", |a| a.name.as_str()),
             paths: &ci.paths,
             working_directory: (ci.repo_dir != ".").then_some(ci.repo_dir.as_str()),
+            secrets: &plan.build.secrets,
+            ssh: plan.build.ssh,
+            ssh_ci_secret: &plan.build.ssh_ci_secret,
         }
     }
 }

@@ -3,6 +3,7 @@
 //! every rule runs, so all problems are reported at once.
 
 mod apps;
+mod build;
 mod ci;
 mod go;
 mod libraries;
@@ -75,6 +76,7 @@ pub fn check_at(raw: &RawConfig, config_file: &str, repo_dirs: Option<&[String]>
         ci::job_ids(raw, f);
     }
     ci::secrets(raw, f);
+    build::build(raw, f);
 }
 
 /// Test helpers: configs from TOML text, and the messages the rules find in them.
