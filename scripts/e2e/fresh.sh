@@ -9,6 +9,8 @@
 #                   src/bin/), so two apps, one of them smoke-tested as a server
 #   fresh-go-service  a git repository whose Go service lives in services/api with its own go.mod: `init` runs
 #                   there and writes `ci.root`, so the workflow goes to the repository's top
+#   fresh-go-vendor  a Go module that vendors a (private) module: vendor/ and no go.sum, so the build must not
+#                   download anything
 # Each prints `NAME VERSION (OS/ARCH)` for --version, as the harness's run check expects.
 # Usage: scripts/e2e/fresh.sh NAME DIR
 set -euo pipefail
@@ -170,6 +172,45 @@ var version = "dev"
 func main() {
 	if len(os.Args) > 1 && os.Args[1] == "--version" {
 		fmt.Printf("api %s (%s/%s)\n", version, runtime.GOOS, runtime.GOARCH)
+	}
+}
+GO
+    ;;
+  fresh-go-vendor)
+    # A company module vendored with `go mod vendor`: nothing to fetch, no credentials, no go.sum needed.
+    mkdir -p "$dir/vendor/example.com/acme/greeting"
+    printf 'module example.com/acme/vendored\n\ngo 1.22\n\nrequire example.com/acme/greeting v1.3.0\n' >"$dir/go.mod"
+    printf '# example.com/acme/greeting v1.3.0\n## explicit; go 1.21\nexample.com/acme/greeting\n' >"$dir/vendor/modules.txt"
+    cat >"$dir/vendor/example.com/acme/greeting/greeting.go" <<'GO'
+// Package greeting formats the version line.
+package greeting
+
+import (
+	"fmt"
+	"runtime"
+)
+
+// Line is `NAME VERSION (OS/ARCH)`.
+func Line(name, version string) string {
+	return fmt.Sprintf("%s %s (%s/%s)", name, version, runtime.GOOS, runtime.GOARCH)
+}
+GO
+    cat >"$dir/main.go" <<'GO'
+// Command vendored prints its version line with a vendored module.
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"example.com/acme/greeting"
+)
+
+var version = "dev"
+
+func main() {
+	if len(os.Args) > 1 && os.Args[1] == "--version" {
+		fmt.Println(greeting.Line("vendored", version))
 	}
 }
 GO

@@ -437,7 +437,7 @@ main() {
   for ex in "${EXAMPLES[@]}"; do run_example "$ex"; done
   # Fresh projects with every run over all examples (not with --example, which picks examples only).
   if [ "$FRESH" = 1 ]; then
-    for name in fresh-go-cmd fresh-rust-bin fresh-go-root fresh-rust-ws fresh-rust-srv fresh-go-service; do run_fresh "$name"; done
+    for name in fresh-go-cmd fresh-rust-bin fresh-go-root fresh-rust-ws fresh-rust-srv fresh-go-service fresh-go-vendor; do run_fresh "$name"; done
   fi
   if [ "$BENCH" = 1 ]; then
     [[ " ${EXAMPLES[*]} " == *" go-hello "* ]] && qemu_counterfactual
