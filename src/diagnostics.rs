@@ -193,7 +193,7 @@ impl<'a> Source<'a> {
             let width = width.min(excerpt.chars().count().saturating_sub(column - 1).max(1));
             At { line, column, excerpt, width }
         });
-        Located { diagnostic: d.clone(), file: self.name.clone(), at }
+        Located { diagnostic: d.clone(), file: self.name.clone(), at, folded: None }
     }
 
     /// Renders a diagnostic the way rustc does: see [`Located::render`].
@@ -211,6 +211,8 @@ pub struct Located {
     pub file: String,
     /// Where in the file; `None` for a problem with the file as a whole (not UTF-8, too large).
     pub at: Option<At>,
+    /// For the note that stands for problems left out of a long list: their severity and how many.
+    pub folded: Option<(Severity, usize)>,
 }
 
 /// A position in a config file, with the line as the excerpt shows it.
@@ -257,6 +259,14 @@ impl At {
 impl Located {
     pub fn severity(&self) -> Severity {
         self.diagnostic.severity
+    }
+
+    /// How many errors this stands for: one for an error, the count left out for a note that folds errors.
+    pub fn errors(&self) -> usize {
+        match self.folded {
+            Some((Severity::Error, n)) => n,
+            _ => usize::from(self.severity() == Severity::Error),
+        }
     }
 
     /// The key path the diagnostic is about, as the human rendering prints it; `None` for the whole file.

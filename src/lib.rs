@@ -160,7 +160,7 @@ fn invalid(source: &Source<'_>, mut diagnostics: Vec<Diagnostic>) -> LoadError {
             span: None,
             help: Some("fix the ones shown, then run mkmulti again".into()),
         };
-        located.push(source.locate(&note));
+        located.push(Located { folded: Some((severity, more)), ..source.locate(&note) });
     }
     LoadError::Invalid(located)
 }

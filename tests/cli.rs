@@ -142,6 +142,26 @@ fn an_invalid_config_writes_nothing_and_exits_2() {
 }
 
 #[test]
+fn the_summary_counts_the_errors_a_long_list_leaves_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let platforms: Vec<String> = (0..13).map(|i| format!("\"linux/nope{i}\"")).collect();
+    fs::write(
+        dir.path().join("multiarch.toml"),
+        format!(
+            "[project]\nname = \"demo\"\nplatforms = [{}]\n\n[[app]]\nname = \"demo\"\nlanguage = \"go\"\n",
+            platforms.join(", ")
+        ),
+    )
+    .unwrap();
+    let out = mkmulti().current_dir(dir.path()).arg("check").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert_eq!(err.matches("error: ").count(), 10, "ten shown:\n{err}");
+    assert!(err.contains("3 more errors like the ones above"), "{err}");
+    assert!(err.contains("is invalid (13 errors)"), "every error counted, shown or not:\n{err}");
+}
+
+#[test]
 fn a_missing_config_is_an_io_error() {
     let dir = tempfile::tempdir().unwrap();
     let out = mkmulti().current_dir(dir.path()).arg("check").output().unwrap();
@@ -601,6 +621,11 @@ fn init_reads_ports_from_the_sources_or_the_flags() {
     assert!(stderr(&out).contains("no app `web` was detected; the apps are api, worker"), "{}", stderr(&out));
     let out = mkmulti().current_dir(dir.path()).args(["init", "--force", "--platforms", "linux/arm/v8"]).output();
     assert_eq!(out.unwrap().status.code(), Some(2));
+    // A platform `generate` would refuse, because the default runtime is not published for it, is refused here.
+    let out = mkmulti().current_dir(dir.path()).args(["init", "--force", "--platforms", "amd64,riscv64"]).output();
+    let out = out.unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("is not published for linux/riscv64"), "{}", stderr(&out));
 }
 
 #[test]

@@ -18,7 +18,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use generate::{Mode, cmd_generate};
 use output::{Stdout, eprint};
 
-use crate::diagnostics::{Located, Severity};
+use crate::diagnostics::Located;
 use crate::{LoadError, Loaded, plan::Plan};
 
 /// Exit codes, documented in the README.
@@ -224,7 +224,7 @@ fn report_invalid(config: &Path, found: &[Located]) -> u8 {
     for d in found {
         eprint(&d.render());
     }
-    let errors = found.iter().filter(|d| d.severity() == Severity::Error).count();
+    let errors: usize = found.iter().map(Located::errors).sum();
     eprint(&format!(
         "mkmulti: {} is invalid ({errors} error{}); nothing was written\n",
         config.display(),

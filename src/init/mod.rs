@@ -214,7 +214,7 @@ pub fn init(opts: &InitOptions, terminal: Option<&mut Terminal>) -> Result<InitO
     ports::detect(&opts.dir, &mut project);
     ports::apply_args(&mut project, &opts.ports)?;
     if let Some(list) = &opts.platforms {
-        let platforms = prompt::platforms(list)
+        let platforms = prompt::platforms(list, project.language)
             .map_err(|message| InitError::InvalidFlag { flag: "--platforms".into(), message })?;
         project.platforms = platforms.map(|p| (p, "from --platforms".to_string()));
     }

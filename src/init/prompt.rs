@@ -10,7 +10,8 @@ use std::io::{self, BufRead, Write};
 
 use super::lockfile::{Lockfile, Skip};
 use super::{DetectedProject, ports, registry};
-use crate::config::defaults;
+use crate::config::{Language, Runtime, defaults};
+use crate::images;
 
 /// Where `ask` reads answers and writes questions: stdin and stderr on a terminal, buffers in tests.
 pub struct Terminal<'a> {
@@ -32,7 +33,8 @@ pub enum Topic {
     Registry,
     /// The ports of the app at this index of `DetectedProject::apps`.
     Ports(usize),
-    Platforms,
+    /// The platforms, which the default runtime of this language must publish.
+    Platforms(Language),
     Lockfile,
 }
 
@@ -86,7 +88,7 @@ pub fn questions(project: &DetectedProject, flags: Flags, lockfile: &Lockfile) -
             .as_ref()
             .map_or_else(|| defaults::PLATFORMS.iter().map(|p| p.to_string()).collect(), |(p, _)| p.clone());
         out.push(Question {
-            topic: Topic::Platforms,
+            topic: Topic::Platforms(project.language),
             text: "Platforms to build (comma-separated)".into(),
             default: current.join(","),
         });
@@ -110,7 +112,9 @@ pub fn answer(question: &Question, line: &str) -> Result<Answer, String> {
         Topic::Registry => registry::from_flag(text)
             .map(|r| Answer::Registry(Some(registry::DetectedRegistry { from: ANSWERED.into(), ..r }))),
         Topic::Ports(_) => ports::parse_list(text).map(Answer::Ports),
-        Topic::Platforms => platforms(&text.split(',').map(str::to_string).collect::<Vec<_>>()).map(Answer::Platforms),
+        Topic::Platforms(language) => {
+            platforms(&text.split(',').map(str::to_string).collect::<Vec<_>>(), language).map(Answer::Platforms)
+        }
         Topic::Lockfile => match text.to_ascii_lowercase().as_str() {
             "y/n" | "y" | "yes" => Ok(Answer::Lockfile(true)),
             "n" | "no" => Ok(Answer::Lockfile(false)),
@@ -120,11 +124,21 @@ pub fn answer(question: &Question, line: &str) -> Result<Answer, String> {
 }
 
 /// Checks a platform list (`--platforms` or an answer) and writes it in OCI form; `None` when it is the default.
-pub fn platforms(list: &[String]) -> Result<Option<Vec<String>>, String> {
+/// Every platform must be one the runtime the scaffold gets (the language's default) is published for, since
+/// `generate` refuses the others.
+pub fn platforms(list: &[String], language: Language) -> Result<Option<Vec<String>>, String> {
+    let base = images::runtime_base(Runtime::Distroless, language == Language::Rust);
     let mut out: Vec<String> = Vec::new();
     for item in list.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
         let parsed = crate::platform::parse(item).map_err(|e| format!("`{item}`: {e}"))?;
         let oci = parsed.info.oci.to_string();
+        if !base.platforms.contains(&oci.as_str()) {
+            return Err(format!(
+                "`{item}`: the default runtime {} is not published for {oci}; it has {}",
+                base.image.unwrap_or("scratch"),
+                base.platforms.join(", ")
+            ));
+        }
         if !out.contains(&oci) {
             out.push(oci);
         }
@@ -235,7 +249,7 @@ mod tests {
                 (Topic::Registry, "ghcr.io/acme"),
                 (Topic::Ports(0), "3000"),
                 (Topic::Ports(1), "none"),
-                (Topic::Platforms, "linux/amd64,linux/arm64,linux/arm/v7"),
+                (Topic::Platforms(Language::Rust), "linux/amd64,linux/arm64,linux/arm/v7"),
                 (Topic::Lockfile, "Y/n"),
             ]
         );
@@ -265,6 +279,8 @@ mod tests {
         );
         assert_eq!(answer(&qs[3], ""), Ok(Answer::Platforms(None)), "the default list stays the default");
         assert!(answer(&qs[3], "linux/arm/v8").is_err());
+        let unpublished = answer(&qs[3], "amd64,riscv64").unwrap_err();
+        assert!(unpublished.contains("cc-debian12:nonroot is not published for linux/riscv64"), "{unpublished}");
         assert_eq!(answer(&qs[4], ""), Ok(Answer::Lockfile(true)));
         assert_eq!(answer(&qs[4], "N"), Ok(Answer::Lockfile(false)));
         assert!(answer(&qs[4], "maybe").is_err());
