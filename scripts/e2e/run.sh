@@ -271,10 +271,21 @@ physical_limit() {
     "physical limit: sum over targets, serial"
 }
 
+# toolchain_steps LOG: the RUN steps of the toolchain stages (cross-toolchains, toolchain-<slug>) in a buildx
+# plain-progress log, as "SUM MAX COUNT" of their durations in seconds. Steps of stages that run side by side
+# overlap, so SUM is the work, not the wall time; MAX bounds the wall time from below. Cached steps count 0.
+toolchain_steps() {
+  awk '
+    match($0, /^#[0-9]+ \[([^] ]+ )?(cross-toolchains|toolchain-[a-z0-9]+) [0-9]+\/[0-9]+\] RUN /) { want[$1] = 1; next }
+    ($1 in want) && $2 == "CACHED" { delete want[$1]; n++; next }
+    ($1 in want) && $2 == "DONE" { s = $3; sub(/s$/, "", s); sum += s; if (s > max) max = s; n++; delete want[$1] }
+    END { printf "%.1f %.1f %d\n", sum, max, n }' "$1"
+}
+
 run_example() { # EXAMPLE [SOURCE_DIR [CONFIG_DIR]]: an example of examples/, or a project under SOURCE_DIR whose
   # config is in its CONFIG_DIR (default `.`; a service below a repository's top, whose workflow goes to the top)
   local ex=$1 src=${2:-$ROOT/examples/$1} sub=${3:-.} work=$WORK/$1 logs=$RUN_DIR/logs/$1 meta skip note overlays=()
-  local line failed=0 proj=$WORK/$1/${3:-.}
+  local line failed=0 proj=$WORK/$1/${3:-.} tc_sum tc_max tc_n
   local app language image platforms smoke source builder ref platform smoke_args=() apps=()
   mkdir -p "$logs"
   log "== $ex"
@@ -315,6 +326,11 @@ run_example() { # EXAMPLE [SOURCE_DIR [CONFIG_DIR]]: an example of examples/, or
   fi
   if [ "$COLD" = 1 ]; then
     figure "$ex" "" all cold_build_s "$STEP_SECONDS" s "make docker-push-multi, build cache pruned first, every app and platform"
+    read -r tc_sum tc_max tc_n < <(toolchain_steps "$logs/build-push.log")
+    if [ "$tc_n" -gt 0 ]; then
+      figure "$ex" "" all toolchain_steps_s "$tc_sum" s "sum of the $tc_n RUN steps of the toolchain stages (cross gcc, build packages, rustup), from buildx's plain progress; they may overlap"
+      figure "$ex" "" all toolchain_step_max_s "$tc_max" s "the longest of them"
+    fi
   else
     figure "$ex" "" all build_s "$STEP_SECONDS" s "make docker-push-multi, build cache as found (online without --bench)"
   fi
