@@ -6,6 +6,7 @@ Python 3.11 standard library only. Each subcommand is one small job; run.sh call
   overlay --out FILE CONFIG OVERLAY...   merge offline overlays into a copy of an example's config
   apps --mkmulti BIN CONFIG              one line per app: what the harness needs to build, run and check it
   compile-script --mkmulti BIN CONFIG APP   sh script timing the bare compile of APP per platform
+  ca-file --mkmulti BIN CONFIG           the file of build.ca-secret, mounted for the bare compile (or nothing)
   counterfactual DOCKERFILE OUT          the QEMU counterfactual: build stage not pinned to $BUILDPLATFORM
   entrypoint REF PLATFORM                the image's ENTRYPOINT for PLATFORM, one word per line
   elf-tar PLATFORM                       check the ELF file in the tar on stdin (from `docker cp -L c:/f -`)
@@ -214,6 +215,21 @@ def cmd_apps(args) -> None:
 BUILD_PLATFORM = "linux/amd64"
 
 
+# Where run.sh mounts the CA bundle of `build.ca-secret` for the bare compile.
+CA_MOUNT = "/run/secrets/ca.pem"
+
+
+def cmd_ca_file(args) -> None:
+    """The file of the config's `build.ca-secret` as the Makefile reads it (`SECRET_<ID>_FILE` overrides), or
+    nothing: run.sh mounts it at CA_MOUNT for the bare compile."""
+    run = subprocess.run([args.mkmulti, "check", "--format", "json", "--config", args.config], capture_output=True,
+                         text=True)
+    ca = ((json.loads(run.stdout).get("plan") or {}).get("build") or {}).get("ca_secret")
+    path = ca and (os.environ.get(ca["file_var"]) or ca.get("file"))
+    if path:
+        print((Path(args.config).parent / path).resolve())
+
+
 def cmd_compile_script(args) -> None:
     """A POSIX sh script for the app's builder image: installs what the per-target compile needs (not timed),
     then compiles the binary alone once per platform from a cold cache, printing `TIME <platform> <ms>`."""
@@ -239,9 +255,17 @@ def cmd_compile_script(args) -> None:
         for p in facts["platforms"]:
             if p["oci"] != BUILD_PLATFORM:
                 cross += p["cross_packages"]
+    # `build-packages` as the generated toolchain stages install them: each target's Debian build beside the build
+    # machine's own (multiarch), for the cross gcc and pkg-config (`openssl-sys` of rust-service asks it for the
+    # target's OpenSSL). Not timed, like the cross gcc.
+    build_packages = [] if not cross_gcc else facts.get("build_packages", [])
+    if build_packages:
+        for p in facts["platforms"]:
+            lines.append(f"dpkg --add-architecture {q(p['debian_arch'])}")
+        cross += ["pkg-config"] + [f"{pkg}:{p['debian_arch']}" for p in facts["platforms"] for pkg in build_packages]
     if cross:
         lines.append("apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "
-                     "--no-install-recommends " + " ".join(cross) + " >/dev/null")
+                     "--no-install-recommends " + " ".join(q(c) for c in cross) + " >/dev/null")
     if facts["language"] == "go":
         lines.append("if [ -f go.sum ]; then go mod download; fi")
         tags = f" -tags {q(','.join(go['tags']))}" if go.get("tags") else ""
@@ -254,11 +278,17 @@ def cmd_compile_script(args) -> None:
             env += f" CGO_ENABLED={int(cgo)}"
             if cgo:
                 env += f" CC={p['linker'] or '-'}"
+            if build_packages:
+                env += f" PKG_CONFIG_LIBDIR={p['pkg_config_libdir']}"
             lines.append(
                 f't0=$(date +%s%N); GOCACHE=$(mktemp -d) {env} go build -trimpath{tags} -ldflags "-s -w" '
                 f'-o /tmp/out/{q(binary)} {q(app.get("main", "."))}; '
                 f'echo "TIME {p["oci"]} $((($(date +%s%N) - t0) / 1000000))"')
     else:
+        # The build's CA bundle (`build.ca-secret`), mounted by run.sh where the build would mount it: joined to
+        # the image's own CAs for the fetch, which goes through this network's TLS-intercepting proxy.
+        lines.append(f"if [ -s {CA_MOUNT} ]; then cat /etc/ssl/certs/ca-certificates.crt {CA_MOUNT} > /tmp/ca.pem "
+                     "&& export CARGO_HTTP_CAINFO=/tmp/ca.pem SSL_CERT_FILE=/tmp/ca.pem; fi")
         lines.append("cargo fetch --locked")
         pkg = f" -p {q(app['package'])}" if app.get("package") else ""
         feats = f" --features {q(','.join(rust['features']))}" if rust.get("features") else ""
@@ -272,8 +302,10 @@ def cmd_compile_script(args) -> None:
             env_name = "CARGO_TARGET_" + re.sub(r"[^A-Z0-9]", "_", triple.upper()) + "_LINKER"
             cc_name = "CC_" + triple.replace("-", "_")
             lines.append(f"rustup target add {triple} 2>/dev/null")
+            pkg_config = (f"PKG_CONFIG_ALLOW_CROSS=1 {p['pkg_config_libdir_env']}={p['pkg_config_libdir']} "
+                          if build_packages else "")
             lines.append(
-                f"t0=$(date +%s%N); {env_name}={linker} {cc_name}={linker} cargo build --locked --profile {profile}"
+                f"t0=$(date +%s%N); {pkg_config}{env_name}={linker} {cc_name}={linker} cargo build --locked --profile {profile}"
                 f" --target {triple} --target-dir /tmp/target-{triple}{pkg}{feats}{nodef} --bin {q(binary)}; "
                 f'echo "TIME {p["oci"]} $((($(date +%s%N) - t0) / 1000000))"')
     print("\n".join(lines))
@@ -640,6 +672,10 @@ def main() -> None:
     s.add_argument("config")
     s.add_argument("app")
     s.set_defaults(fn=cmd_compile_script)
+    s = sub.add_parser("ca-file")
+    s.add_argument("--mkmulti", required=True)
+    s.add_argument("config")
+    s.set_defaults(fn=cmd_ca_file)
     s = sub.add_parser("counterfactual")
     s.add_argument("dockerfile")
     s.add_argument("out")

@@ -256,10 +256,14 @@ check_platform() {
 # physical_limit EXAMPLE WORK APP BUILDER_IMAGE PLATFORMS: the bare compile of the binary per target, from a
 # cold cache, one after the other on the build machine: the least a multi-platform build has to spend.
 physical_limit() {
-  local ex=$1 work=$2 app=$3 image=$4 logfile=$RUN_DIR/logs/$1/compile-$3.log total=0 p ms
+  local ex=$1 work=$2 app=$3 image=$4 logfile=$RUN_DIR/logs/$1/compile-$3.log total=0 p ms ca mounts=()
   "${PY[@]}" compile-script --mkmulti "$MKMULTI" "$work/multiarch.toml" "$app" >"$RUN_DIR/logs/$ex/compile-$app.sh"
+  # The CA bundle of build.ca-secret, which the fetch needs as in the build (read-only, in no image).
+  ca=$("${PY[@]}" ca-file --mkmulti "$MKMULTI" "$work/multiarch.toml")
+  [ -z "$ca" ] || mounts=(-v "$ca:/run/secrets/ca.pem:ro")
   if ! step "$ex $app bare compile per target" "$logfile" docker run --rm --network host --platform linux/amd64 \
-    --pull always -v "$work:/src:ro" -v "$RUN_DIR/logs/$ex/compile-$app.sh:/compile.sh:ro" "$image" sh /compile.sh; then
+    --pull always -v "$work:/src:ro" -v "$RUN_DIR/logs/$ex/compile-$app.sh:/compile.sh:ro" "${mounts[@]}" "$image" \
+    sh /compile.sh; then
     figure "$ex" "$app" all bare_compile_s n/a s "failed: $logfile"
     return 0
   fi
