@@ -180,7 +180,7 @@ http:
   addr: $addr
   $http
 EOF
-  setsid docker-registry serve "$DIR/run/$name.yml" >"$DIR/run/$name.log" 2>&1 </dev/null &
+  setsid docker-registry serve "$DIR/run/$name.yml" >"$DIR/run/$name.log" 2>&1 </dev/null 8>&- &
   echo $! >"$DIR/run/$name.pid"
   echo "$name" >>"$DIR/run/started"
   for _ in $(seq 1 80); do
@@ -251,7 +251,7 @@ start_dockerd() {
   # shellcheck disable=SC2016 # $0 and $@ are the inner shell's
   PATH=$DIR/bin:/usr/sbin:/usr/bin:/sbin:/bin setsid unshare --mount --propagation private \
     sh -c 'mount --bind "$0" /etc/hosts && exec "$@"' "$DIR/run/hosts" \
-    "$DIR/bin/dockerd" --config-file "$DIR/run/daemon.json" >"$DIR/run/dockerd.log" 2>&1 </dev/null &
+    "$DIR/bin/dockerd" --config-file "$DIR/run/daemon.json" >"$DIR/run/dockerd.log" 2>&1 </dev/null 8>&- &
   echo $! >"$DIR/run/dockerd.pid"
   echo dockerd >>"$DIR/run/started"
   for _ in $(seq 1 120); do
@@ -386,6 +386,31 @@ push_build() { # CMD...
   return "$rc"
 }
 
+# A cached root filesystem tar is whole: it holds dpkg and the architecture's dynamic loader (a set-up that
+# died half-way, or two at once before the lock in `up`, left tars without them behind).
+rootfs_ok() { # DEBIAN_ARCH TARFILE
+  local loader
+  case $1 in
+    amd64) loader=./usr/lib64/ld-linux-x86-64.so.2 ;; arm64) loader=./usr/lib/ld-linux-aarch64.so.1 ;;
+    armhf) loader=./usr/lib/ld-linux-armhf.so.3 ;; *) return 1 ;;
+  esac
+  [ -s "$2" ] && tar -tf "$2" | awk -v l="$loader" '$0 == "./usr/bin/dpkg" { d = 1 } $0 == l { f = 1 } END { exit !(d && f) }'
+}
+
+# The debian stand-in is rebuilt when one of its cached tars is broken (its image was made from it).
+broken_rootfs() {
+  local a tar broken=1
+  for a in "${DEB_ARCHES[@]}"; do
+    tar=$DIR/standins/debian/rootfs-$(oci_slug "$a").tar
+    if [ -e "$tar" ] && ! rootfs_ok "$a" "$tar"; then
+      log "the cached root filesystem $tar is broken (no dpkg or dynamic loader): building it again"
+      rm -f "$tar"
+      broken=0
+    fi
+  done
+  return "$broken"
+}
+
 build_debian() {
   local ctx=$DIR/standins/debian a pids=() failed=0 i=0 platforms=()
   mkdir -p "$ctx"
@@ -451,7 +476,7 @@ rebuild() { [[ " ${MKMULTI_E2E_REBUILD:-} " == *" $1 "* ]]; }
 standin_images() { # GOLANG_PLATFORMS
   local platforms=() pids=() failed=0 job
   IFS=, read -r -a platforms <<<"$1"
-  if rebuild debian || ! have_image library/debian bookworm-slim linux/amd64 linux/arm64 linux/arm/v7; then
+  if broken_rootfs || rebuild debian || ! have_image library/debian bookworm-slim linux/amd64 linux/arm64 linux/arm/v7; then
     step "stand-in debian:bookworm-slim (amd64, arm64, arm/v7)" "$E2E_LOG_DIR/standin-debian.log" build_debian || failed=1
     grep -h 'warning:' "$E2E_LOG_DIR/standin-debian.log" >&2 || true
     [ "$failed" = 0 ] || return 1
@@ -535,6 +560,14 @@ up() {
   done
   check_host
   mkdir -p "$DIR/run" "$E2E_LOG_DIR" "$DIR/standins"
+  # One set-up at a time, even outside run.sh's lock: two at once debootstrap into the same directory and leave
+  # broken root filesystem tars behind (seen: an arm64 image without its dynamic loader, a 20 KB armhf tar).
+  # The daemons started below close fd 8, so the lock ends with this script.
+  exec 8>"$DIR/.up.lock"
+  if ! flock -n 8; then
+    log "waiting for another stack.sh up on $DIR"
+    flock 8
+  fi
   : >"$DIR/run/started"
   log "offline stack in $DIR (Docker Hub mirror $REG, pushes $PUSH_REG, docker socket $SOCK); Debian mirror $DEB_MIRROR"
   step "host packages (bookworm)" "$E2E_LOG_DIR/host-packages.log" install_host_packages
