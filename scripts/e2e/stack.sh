@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # shellcheck disable=SC2329 # shellcheck 0.11 calls the functions main reaches "never invoked" once a script ends in `main; exit`
 # The offline build stack of mkmulti's end-to-end harness: a real Docker engine, buildx and QEMU assembled from
-# Debian packages, and loopback registries: one mirrors Docker Hub with stand-in base images, one takes the
-# harness's pushes. For machines
+# Debian packages, and loopback registries: one mirrors Docker Hub with stand-in base images, one serves the
+# distroless stand-ins as gcr.io (to dockerd only), one takes the harness's pushes. For machines
 # that reach only Debian's archive (and the language registries), not Docker Hub. Needs root (dockerd,
 # binfmt_misc, debootstrap) and a Debian bookworm x86_64 host.
 #
 #   scripts/e2e/stack.sh up [--golang-platforms LIST]   set up (idempotent, cached) and start; prints nothing
 #                                                        on stdout; lists what it started in $DIR/run/started
-#   scripts/e2e/stack.sh down [dockerd] [mirror] [registry]   stop those (default all); leaves the caches
+#   scripts/e2e/stack.sh down [dockerd] [mirror] [registry] [gcr]   stop those (default all); leaves caches
 #   scripts/e2e/stack.sh status                          what runs
 #   scripts/e2e/stack.sh env                             export lines for this stack's docker client
 #
@@ -18,9 +18,11 @@
 #   apt-trixie/         a private apt state for trixie: the system's apt sources are not touched
 #   standins/           build contexts of the stand-in images (debootstrapped root filesystems as tars)
 #   registry/           the mirror's data: the stand-in images survive restarts (the cache of a second run)
+#   gcr-tls/            the self-signed certificate of the gcr.io registry
 #   docker/             dockerd's data-root and exec-root;  run/  sockets, pids, logs
 # Ports and names are its own (mirror 127.0.0.1:$MKMULTI_E2E_PORT, default 5230, pushes on the next port;
-# socket run/docker.sock; bridge mke2e0), so it runs beside other Docker set-ups on the machine.
+# socket run/docker.sock; bridge mke2e0), so it runs beside other Docker set-ups on the machine; except gcr.io's
+# registry, which must listen on port 443 ($MKMULTI_E2E_GCR_IP, default 127.0.0.1).
 #
 # The pieces, and why (measured on a 2-core bookworm VM):
 #   * dockerd 26 + containerd 1.7 from trixie (they run on bookworm's glibc); runc from bookworm (trixie's
@@ -29,12 +31,18 @@
 #     pull moby/buildkit from Docker Hub.
 #   * buildx from trixie's docker-buildx (bookworm has none).
 #   * qemu-user-static + binfmt_misc with the F flag, so foreign platforms' images run.
-#   * Two registries on loopback: a Docker Hub mirror (stand-ins, on disk) and one for pushes (in memory).
+#   * Three registries on loopback: a Docker Hub mirror (stand-ins, on disk), one for pushes (in memory), and
+#     gcr.io: the mirror's storage again, read only, over HTTPS on 443 with a self-signed certificate.
+#   * dockerd in a mount namespace of its own whose /etc/hosts (a bind mount; the machine's file is untouched)
+#     names gcr.io 127.0.0.1, with gcr.io in insecure-registries (HTTPS without verification).
 #   * No NAT (no iptables rules are written): builds need `--network host` to reach Debian's archive.
 #   * Stand-ins pushed under Docker Hub names, so FROM lines stay as generated: debian:bookworm-slim
 #     (amd64, arm64, arm/v7; debootstrap, foreign architectures finished under QEMU), golang:1.22-bookworm
 #     (Go from bookworm-backports) and rust:1-bookworm (Debian rustc-web; rustup is a labelled stand-in).
-#     Not possible: alpine, distroless, docker/dockerfile (the # syntax= frontend): run.sh's overlays.
+#     The distroless runtimes under their own names, gcr.io/distroless/static-debian12:nonroot and
+#     cc-debian12:nonroot (amd64, arm64, arm/v7): distroless's own bookworm package lists unpacked into an empty
+#     image, on the build platform. Not possible: alpine, docker/dockerfile (the # syntax= frontend): run.sh's
+#     overlays.
 #   * A mirror whose bookworm-security index for an architecture is stale (seen here for armhf: its size
 #     differs from the signed InRelease, so apt-get update fails) is left out for that architecture only,
 #     through the Architectures-Remove field of the stand-ins' apt sources.
@@ -54,7 +62,13 @@ BRIDGE_CIDR=${MKMULTI_E2E_BRIDGE_CIDR:-10.231.0.1/24}
 GO_SERIES=${MKMULTI_E2E_GO:-1.22}
 DEB_ARCHES=(amd64 arm64 armhf)
 HOST_PKGS=(qemu-user-static binfmt-support debootstrap docker-registry runc curl ca-certificates xz-utils
-  iproute2 iptables debian-archive-keyring)
+  iproute2 iptables debian-archive-keyring openssl util-linux)
+# gcr.io, for dockerd only (its own mount namespace sees a hosts file naming this address): a read-only registry
+# on $GCR_IP:443 serves the distroless stand-ins from the mirror's storage. BuildKit reaches a registry named in
+# insecure-registries without a port over HTTPS on 443, skipping verification (tried: no plain-HTTP fallback).
+GCR_IP=${MKMULTI_E2E_GCR_IP:-127.0.0.1}
+GCR_ADDR=$GCR_IP:443
+DISTROLESS=(static cc)
 E2E_LOG_DIR=$DIR/run/logs
 
 oci_platform() { # Debian arch -> OCI platform
@@ -82,6 +96,7 @@ SEC_MIRROR=${SEC_MIRROR:-${DEB_MIRROR%/debian}/debian-security}
 dk() { DOCKER_HOST=unix://$SOCK DOCKER_CONFIG=$DIR/docker-config "$DOCKER_CLI" "$@"; }
 alive() { [ -s "$DIR/run/$1.pid" ] && kill -0 "$(cat "$DIR/run/$1.pid")" 2>/dev/null; }
 answers() { curl -fsS -o /dev/null --max-time 2 "http://$1/v2/"; } # HOST:PORT
+answers_tls() { curl -kfsS -o /dev/null --max-time 2 "https://$1/v2/"; } # HOST:PORT, any certificate
 
 # ---------------------------------------------------------------------------------------------------- pieces
 check_host() {
@@ -149,33 +164,51 @@ setup_binfmt() {
 # filesystem driver rewrites a tag's link file in place, and dockerd's push writes the same tag several times at
 # once, so a concurrent read there can fail with "invalid checksum digest format" (HTTP 500; seen here); the
 # in-memory driver serialises its writes. Its images vanish with it, so it never grows.
-start_registry() { # NAME ADDR STORAGE_YAML
-  local name=$1 addr=$2 storage=$3 _
-  if alive "$name" && answers "$addr"; then echo "$name: running (pid $(cat "$DIR/run/$name.pid"))"; return 0; fi
-  if answers "$addr"; then die "something else answers on $addr: set MKMULTI_E2E_PORT to a free port (this uses it and the next)"; fi
+start_registry() { # NAME ADDR STORAGE_YAML [HTTP_YAML]: HTTP_YAML (a tls entry) makes it HTTPS
+  local name=$1 addr=$2 storage=$3 http=${4:-} probe=answers _
+  [ -z "$http" ] || probe=answers_tls
+  if alive "$name" && "$probe" "$addr"; then echo "$name: running (pid $(cat "$DIR/run/$name.pid"))"; return 0; fi
+  if answers "$addr" || answers_tls "$addr"; then
+    die "something else answers on $addr: set MKMULTI_E2E_PORT (this uses it and the next) or MKMULTI_E2E_GCR_IP"
+  fi
   cat >"$DIR/run/$name.yml" <<EOF
 version: 0.1
 log: {level: warn}
 storage:
   $storage
-  delete: {enabled: true}
-http: {addr: $addr}
+http:
+  addr: $addr
+  $http
 EOF
-  setsid docker-registry serve "$DIR/run/$name.yml" >"$DIR/run/$name.log" 2>&1 </dev/null &
+  setsid docker-registry serve "$DIR/run/$name.yml" >"$DIR/run/$name.log" 2>&1 </dev/null 8>&- &
   echo $! >"$DIR/run/$name.pid"
   echo "$name" >>"$DIR/run/started"
   for _ in $(seq 1 80); do
-    if answers "$addr"; then echo "$name: started on $addr"; return 0; fi
+    if "$probe" "$addr"; then echo "$name: started on $addr"; return 0; fi
     sleep 0.25
   done
   cat "$DIR/run/$name.log"
   return 1
 }
 
+# The gcr.io registry's certificate: self-signed, for gcr.io; dockerd does not verify it (insecure-registries).
+gcr_certificate() {
+  [ -s "$DIR/gcr-tls/gcr.crt" ] && [ -s "$DIR/gcr-tls/gcr.key" ] && return 0
+  mkdir -p "$DIR/gcr-tls"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj /CN=gcr.io -addext subjectAltName=DNS:gcr.io \
+    -keyout "$DIR/gcr-tls/gcr.key" -out "$DIR/gcr-tls/gcr.crt" 2>&1
+}
+
 start_registries() {
   mkdir -p "$DIR/registry"
-  start_registry mirror "$REG" "filesystem: {rootdirectory: $DIR/registry}"
-  start_registry registry "$PUSH_REG" "inmemory: {}"
+  start_registry mirror "$REG" "filesystem: {rootdirectory: $DIR/registry}
+  delete: {enabled: true}"
+  start_registry registry "$PUSH_REG" "inmemory: {}
+  delete: {enabled: true}"
+  # gcr.io: the mirror's storage, read only (the stand-ins are pushed to the mirror as distroless/...).
+  gcr_certificate
+  start_registry gcr "$GCR_ADDR" "filesystem: {rootdirectory: $DIR/registry}
+  maintenance: {readonly: {enabled: true}}" "tls: {certificate: $DIR/gcr-tls/gcr.crt, key: $DIR/gcr-tls/gcr.key}"
 }
 
 setup_bridge() {
@@ -185,13 +218,60 @@ setup_bridge() {
   ip link set "$BRIDGE" up
 }
 
+# dockerd's view of /etc/hosts: the machine's, plus gcr.io on the stand-in registry's address.
+write_hosts() { # FILE
+  { cat /etc/hosts; printf '%s gcr.io\n' "$GCR_IP"; } >"$1"
+}
+
+# A dockerd started by this version of stack.sh: its config is the one wanted and its mount namespace sees gcr.io
+# on the stand-ins' address. Another one (an older stack.sh's) is restarted; run.sh holds the run lock meanwhile.
+dockerd_current() { # WANTED_DAEMON_JSON
+  local pid
+  pid=$(cat "$DIR/run/dockerd.pid")
+  cmp -s "$1" "$DIR/run/daemon.json" && awk -v ip="$GCR_IP" '$1 == ip && $2 == "gcr.io" { f = 1 } END { exit !f }' "/proc/$pid/root/etc/hosts"
+}
+
+# dockerd runs in a mount namespace of its own (unshare, private propagation), where the hosts file above is
+# bind-mounted over /etc/hosts: BuildKit in dockerd then resolves gcr.io to the stand-ins' registry, the generated
+# `FROM gcr.io/distroless/...` lines stay as written, and the machine's own /etc/hosts is never touched. The
+# mounts dockerd makes (overlays, netns files) stay in that namespace and go with it.
 start_dockerd() {
-  if alive dockerd && dk info >/dev/null 2>&1; then echo "running (pid $(cat "$DIR/run/dockerd.pid"))"; return 0; fi
+  local want _
+  want=$(mktemp)
+  write_daemon_json "$want"
+  if alive dockerd && dk info >/dev/null 2>&1; then
+    if dockerd_current "$want"; then rm -f "$want"; echo "running (pid $(cat "$DIR/run/dockerd.pid"))"; return 0; fi
+    echo "dockerd (pid $(cat "$DIR/run/dockerd.pid")) runs without gcr.io or with another config: restarting it"
+    down dockerd
+  fi
   setup_bridge
   mkdir -p "$DIR/docker/data" "$DIR/docker/exec"
-  # No iptables rules and a bridge of our own without NAT: containers that `docker run` starts get a network
-  # namespace; builds reach Debian's archive with --network host.
-  cat >"$DIR/run/daemon.json" <<EOF
+  mv "$want" "$DIR/run/daemon.json"
+  write_hosts "$DIR/run/hosts"
+  # shellcheck disable=SC2016 # $0 and $@ are the inner shell's
+  PATH=$DIR/bin:/usr/sbin:/usr/bin:/sbin:/bin setsid unshare --mount --propagation private \
+    sh -c 'mount --bind "$0" /etc/hosts && exec "$@"' "$DIR/run/hosts" \
+    "$DIR/bin/dockerd" --config-file "$DIR/run/daemon.json" >"$DIR/run/dockerd.log" 2>&1 </dev/null 8>&- &
+  echo $! >"$DIR/run/dockerd.pid"
+  echo dockerd >>"$DIR/run/started"
+  for _ in $(seq 1 120); do
+    if dk info >/dev/null 2>&1; then
+      dk version --format 'client {{.Client.Version}}, server {{.Server.Version}}'
+      dk buildx version
+      echo "dockerd's /etc/hosts: $(grep gcr.io "/proc/$(cat "$DIR/run/dockerd.pid")/root/etc/hosts")"
+      return 0
+    fi
+    alive dockerd || break
+    sleep 0.5
+  done
+  tail -n 30 "$DIR/run/dockerd.log"
+  return 1
+}
+
+# No iptables rules and a bridge of our own without NAT: containers that `docker run` starts get a network
+# namespace; builds reach Debian's archive with --network host. gcr.io is insecure: HTTPS, unverified.
+write_daemon_json() { # FILE
+  cat >"$1" <<EOF
 {
   "data-root": "$DIR/docker/data",
   "exec-root": "$DIR/docker/exec",
@@ -204,26 +284,10 @@ start_dockerd() {
   "userland-proxy": false,
   "cgroup-parent": "mkmulti-e2e",
   "registry-mirrors": ["http://$REG"],
-  "insecure-registries": ["$REG", "$PUSH_REG"],
+  "insecure-registries": ["$REG", "$PUSH_REG", "gcr.io"],
   "features": {"containerd-snapshotter": true}
 }
 EOF
-  PATH=$DIR/bin:/usr/sbin:/usr/bin:/sbin:/bin setsid "$DIR/bin/dockerd" --config-file "$DIR/run/daemon.json" \
-    >"$DIR/run/dockerd.log" 2>&1 </dev/null &
-  echo $! >"$DIR/run/dockerd.pid"
-  echo dockerd >>"$DIR/run/started"
-  local _
-  for _ in $(seq 1 120); do
-    if dk info >/dev/null 2>&1; then
-      dk version --format 'client {{.Client.Version}}, server {{.Server.Version}}'
-      dk buildx version
-      return 0
-    fi
-    alive dockerd || break
-    sleep 0.5
-  done
-  tail -n 30 "$DIR/run/dockerd.log"
-  return 1
 }
 
 # ------------------------------------------------------------------------------------------- stand-in images
@@ -322,6 +386,31 @@ push_build() { # CMD...
   return "$rc"
 }
 
+# A cached root filesystem tar is whole: it holds dpkg and the architecture's dynamic loader (a set-up that
+# died half-way, or two at once before the lock in `up`, left tars without them behind).
+rootfs_ok() { # DEBIAN_ARCH TARFILE
+  local loader
+  case $1 in
+    amd64) loader=./usr/lib64/ld-linux-x86-64.so.2 ;; arm64) loader=./usr/lib/ld-linux-aarch64.so.1 ;;
+    armhf) loader=./usr/lib/ld-linux-armhf.so.3 ;; *) return 1 ;;
+  esac
+  [ -s "$2" ] && tar -tf "$2" | awk -v l="$loader" '$0 == "./usr/bin/dpkg" { d = 1 } $0 == l { f = 1 } END { exit !(d && f) }'
+}
+
+# The debian stand-in is rebuilt when one of its cached tars is broken (its image was made from it).
+broken_rootfs() {
+  local a tar broken=1
+  for a in "${DEB_ARCHES[@]}"; do
+    tar=$DIR/standins/debian/rootfs-$(oci_slug "$a").tar
+    if [ -e "$tar" ] && ! rootfs_ok "$a" "$tar"; then
+      log "the cached root filesystem $tar is broken (no dpkg or dynamic loader): building it again"
+      rm -f "$tar"
+      broken=0
+    fi
+  done
+  return "$broken"
+}
+
 build_debian() {
   local ctx=$DIR/standins/debian a pids=() failed=0 i=0 platforms=()
   mkdir -p "$ctx"
@@ -368,13 +457,26 @@ build_rust() {
     --output "type=image,name=$REG/library/rust:1-bookworm,$BUILDER_OUTPUT" "$ctx"
 }
 
-# MKMULTI_E2E_REBUILD="debian golang rust" (any of them) rebuilds those stand-ins even when the registry has them.
+# gcr.io/distroless/{static,cc}-debian12:nonroot, pushed to the mirror as distroless/...; the gcr registry serves
+# that storage under gcr.io. Built on the build platform from the debian stand-in, every platform's packages
+# downloaded and unpacked there (no emulation). gzip, like debian: their layers are the runtime images' base.
+build_distroless() { # FLAVOUR
+  local ctx=$DIR/standins/distroless
+  mkdir -p "$ctx"
+  cp "$HERE/standins/distroless.Dockerfile" "$ctx/Dockerfile"
+  push_build dk buildx build --builder default --progress plain --network host --pull \
+    --platform linux/amd64,linux/arm64,linux/arm/v7 --build-arg FLAVOUR="$1" \
+    -t "$REG/distroless/$1-debian12:nonroot" --push "$ctx"
+}
+
+# MKMULTI_E2E_REBUILD="debian golang rust distroless" (any of them) rebuilds those stand-ins even when the
+# registry has them.
 rebuild() { [[ " ${MKMULTI_E2E_REBUILD:-} " == *" $1 "* ]]; }
 
 standin_images() { # GOLANG_PLATFORMS
   local platforms=() pids=() failed=0 job
   IFS=, read -r -a platforms <<<"$1"
-  if rebuild debian || ! have_image library/debian bookworm-slim linux/amd64 linux/arm64 linux/arm/v7; then
+  if broken_rootfs || rebuild debian || ! have_image library/debian bookworm-slim linux/amd64 linux/arm64 linux/arm/v7; then
     step "stand-in debian:bookworm-slim (amd64, arm64, arm/v7)" "$E2E_LOG_DIR/standin-debian.log" build_debian || failed=1
     grep -h 'warning:' "$E2E_LOG_DIR/standin-debian.log" >&2 || true
     [ "$failed" = 0 ] || return 1
@@ -394,6 +496,16 @@ standin_images() { # GOLANG_PLATFORMS
   else
     log "cached stand-in rust:1-bookworm"
   fi
+  local flavour
+  for flavour in "${DISTROLESS[@]}"; do
+    if rebuild distroless || ! have_image "distroless/$flavour-debian12" nonroot linux/amd64 linux/arm64 linux/arm/v7; then
+      step "stand-in gcr.io/distroless/$flavour-debian12:nonroot (amd64, arm64, arm/v7)" \
+        "$E2E_LOG_DIR/standin-distroless-$flavour.log" build_distroless "$flavour" &
+      pids+=("$!")
+    else
+      log "cached stand-in gcr.io/distroless/$flavour-debian12:nonroot"
+    fi
+  done
   for job in "${pids[@]}"; do wait "$job" || failed=1; done
   return "$failed"
 }
@@ -406,6 +518,24 @@ self_check() { # every stand-in platform runs, in a container of its own network
     echo "$p: dpkg architecture $out"
     [ "$out" = "$a" ] || { echo "expected $a" >&2; return 1; }
   done
+  # BuildKit in dockerd pulls the distroless stand-ins under their gcr.io names (from the gcr registry).
+  local flavour ctx rc
+  ctx=$(mktemp -d)
+  for flavour in "${DISTROLESS[@]}"; do
+    printf 'FROM gcr.io/distroless/%s-debian12:nonroot\n' "$flavour" >"$ctx/Dockerfile"
+    rc=0
+    dk buildx build --builder default --progress plain --pull --platform linux/amd64,linux/arm64,linux/arm/v7 \
+      --output type=cacheonly "$ctx" >"$ctx/log" 2>&1 || rc=$?
+    grep -E 'load metadata|ERROR' "$ctx/log" || true
+    if [ "$rc" != 0 ]; then
+      tail -n 20 "$ctx/log"
+      rm -rf "$ctx"
+      echo "BuildKit cannot pull gcr.io/distroless/$flavour-debian12:nonroot" >&2
+      return 1
+    fi
+  done
+  rm -rf "$ctx"
+  echo "gcr registry: $(grep -c ' /v2/distroless/' "$DIR/run/gcr.log" || true) requests for distroless/ so far"
 }
 
 write_env() {
@@ -430,6 +560,14 @@ up() {
   done
   check_host
   mkdir -p "$DIR/run" "$E2E_LOG_DIR" "$DIR/standins"
+  # One set-up at a time, even outside run.sh's lock: two at once debootstrap into the same directory and leave
+  # broken root filesystem tars behind (seen: an arm64 image without its dynamic loader, a 20 KB armhf tar).
+  # The daemons started below close fd 8, so the lock ends with this script.
+  exec 8>"$DIR/.up.lock"
+  if ! flock -n 8; then
+    log "waiting for another stack.sh up on $DIR"
+    flock 8
+  fi
   : >"$DIR/run/started"
   log "offline stack in $DIR (Docker Hub mirror $REG, pushes $PUSH_REG, docker socket $SOCK); Debian mirror $DEB_MIRROR"
   step "host packages (bookworm)" "$E2E_LOG_DIR/host-packages.log" install_host_packages
@@ -439,7 +577,7 @@ up() {
   step "registries: Docker Hub mirror on $REG, pushes on $PUSH_REG" "$E2E_LOG_DIR/registries.log" start_registries
   step "dockerd" "$E2E_LOG_DIR/dockerd.log" start_dockerd
   standin_images "$golang_platforms"
-  step "self-check: debian stand-in runs on every platform" "$E2E_LOG_DIR/self-check.log" self_check
+  step "self-check: debian runs on every platform; BuildKit pulls gcr.io/distroless" "$E2E_LOG_DIR/self-check.log" self_check
   write_env
   log "stack ready: . $DIR/env.sh"
 }
@@ -457,10 +595,10 @@ stop_pid() { # NAME
 
 down() {
   local what=("$@") w
-  [ ${#what[@]} -gt 0 ] || what=(dockerd mirror registry)
+  [ ${#what[@]} -gt 0 ] || what=(dockerd mirror registry gcr)
   for w in "${what[@]}"; do
     case $w in
-      dockerd|mirror|registry) stop_pid "$w" ;;
+      dockerd|mirror|registry|gcr) stop_pid "$w" ;;
       *) die "stack.sh down: unknown component '$w'" ;;
     esac
   done
@@ -475,7 +613,7 @@ down() {
 
 status() {
   local n
-  for n in dockerd mirror registry; do
+  for n in dockerd mirror registry gcr; do
     if alive "$n"; then echo "$n: running, pid $(cat "$DIR/run/$n.pid")"; else echo "$n: not running"; fi
   done
 }
@@ -486,7 +624,7 @@ main() {
     down) shift; down "$@" ;;
     status) status ;;
     env) [ -r "$DIR/env.sh" ] || die "no stack set up in $DIR"; cat "$DIR/env.sh" ;;
-    *) echo "usage: $0 up [--golang-platforms LIST] | down [dockerd] [mirror] [registry] | status | env" >&2; exit 2 ;;
+    *) echo "usage: $0 up [--golang-platforms LIST] | down [dockerd] [mirror] [registry] [gcr] | status | env" >&2; exit 2 ;;
   esac
 }
 
