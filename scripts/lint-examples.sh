@@ -12,7 +12,9 @@
 #    services/api with its own multiarch.toml and `ci.root = "../.."`, so its
 #    workflow is written at the copy's top (as GitHub needs it).
 # 3. Runs scripts/check-generated.sh (passing --zizmor through) over all the
-#    generated directories.
+#    generated directories: hadolint, BuildKit's parser, actionlint, the
+#    compose and workflow schemas, shellcheck, make -n, Bake, and Mermaid's
+#    parser over MULTIARCH.md's diagrams.
 # Prints PASS/FAIL lines and one closing `checks: N passed, M failed` line that
 # counts every check above. Exit status: 0 all passed, 1 some check failed,
 # 2 usage or setup error.

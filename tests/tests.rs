@@ -8,6 +8,7 @@
 //! - `doctor`: the real binary against a stub `docker`: report lines, fixes and exit codes;
 //! - `monorepo`: apps built from their own module directories (`context`), a workflow at the repository's top
 //!   (`ci.root`), through the real binary;
+//! - `guide`: `MULTIARCH.md` names only make targets and scripts that are generated; its diagrams are whole;
 //! - `invalid`: every config in `fixtures/invalid/` fails with the snapshotted diagnostics;
 //! - `scripts`: the generated shell scripts, run with stub `docker` and `uname` commands;
 //! - `workflow`: the GitHub Actions workflow parsed as YAML, in every strategy and pinning variant;
@@ -20,6 +21,7 @@
 mod cli;
 mod defaults;
 mod doctor;
+mod guide;
 mod invalid;
 mod makefile;
 mod modules;

@@ -205,6 +205,7 @@ fn keep_yours(plan: &Plan, path: &str) -> String {
         p if p.starts_with(".github/") || p.contains("/.github/") => "workflow",
         "compose.yaml" => "compose",
         "docker-bake.hcl" => "bake",
+        crate::render::MULTIARCH_MD => "multiarch-md",
         _ if name.starts_with("Dockerfile") => "dockerfile",
         _ if name == ".dockerignore" => "dockerignore",
         _ => "scripts",

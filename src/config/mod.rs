@@ -236,6 +236,10 @@ pub struct RawOutput {
     /// `docker-bake.hcl`: a Bake target per app, the same builds as the Makefile, tagged from the `DOCKER_REGISTRY`
     /// and `TAG` variables, and a `default` group of every app. Off by default.
     pub bake: bool,
+    /// `MULTIARCH.md`: how this project's images are built, tested, pushed and validated, with a diagram of the
+    /// build stages and troubleshooting for the usual multi-architecture failures, naming this project's make
+    /// targets, scripts, platforms and images.
+    pub multiarch_md: bool,
     /// Start every Dockerfile with `# syntax=docker/dockerfile:1`, so BuildKit fetches the current Dockerfile
     /// frontend. Turn off only where that image cannot be pulled.
     pub syntax_directive: bool,
@@ -259,6 +263,7 @@ impl Default for RawOutput {
             workflow: true,
             dockerignore: true,
             bake: false,
+            multiarch_md: true,
             syntax_directive: true,
         }
     }

@@ -71,6 +71,7 @@ pub fn kept_files(dir: &Path, apps: &[DetectedApp]) -> Vec<Kept> {
         ("dockerignore", ".dockerignore"),
         ("workflow", ".github/workflows/docker.yml"),
         ("scripts", "scripts/validate-multiarch.sh"),
+        ("multiarch-md", crate::render::MULTIARCH_MD),
     ];
     for (key, file) in others {
         if own(file) {

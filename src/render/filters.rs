@@ -13,6 +13,59 @@ pub fn register(env: &mut Environment<'_>) {
     env.add_filter("dq", |v: String| docker_quoted(&v));
     env.add_filter("exec", exec_form);
     env.add_filter("hcl", |v: String| hcl(&v));
+    env.add_filter("md", |v: String| markdown(&v));
+    env.add_filter("md_code", |v: String| markdown_code(&v));
+    env.add_filter("mermaid", |v: String| mermaid(&v));
+}
+
+/// Markdown inline text (CommonMark with GitHub's extensions), reading as itself wherever it stands: in a
+/// paragraph, a heading, a list item or a table cell. Backslash-escaped: every character that opens inline
+/// structure anywhere (emphasis, code, links, HTML, entities, table cells, strikethrough, math), and the first
+/// character when it is any punctuation, or the `.`/`)` after leading digits, so a value cannot start a heading,
+/// list, quote or rule. Leading spaces become `&#32;` (four would start a code block). Free text has no line
+/// breaks (its grammar refuses control characters), so it stays one line.
+pub fn markdown(v: &str) -> String {
+    const INLINE: &[char] = &['\\', '`', '*', '_', '[', ']', '<', '>', '&', '|', '~', '$', '!', '#'];
+    let body = v.trim_start_matches(' ');
+    let mut out = "&#32;".repeat(v.len() - body.len());
+    let digits = body.chars().take_while(char::is_ascii_digit).count();
+    for (i, c) in body.chars().enumerate() {
+        let list_marker = i == digits && digits > 0 && matches!(c, '.' | ')');
+        if INLINE.contains(&c) || (i == 0 && c.is_ascii_punctuation()) || list_marker {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A Markdown code span holding `v` literally: fenced by one backtick more than its longest run of backticks,
+/// with a space inside each fence when `v` starts or ends with a backtick (CommonMark strips one such space).
+pub fn markdown_code(v: &str) -> String {
+    let longest = v.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if v.starts_with('`') || v.ends_with('`') { " " } else { "" };
+    format!("{fence}{pad}{v}{pad}{fence}")
+}
+
+/// A Mermaid node label in double quotes: `"`, `#`, `<`, `>`, `&` and the backtick written as Mermaid's entity
+/// codes (`#quot;`...), so a value cannot end the label, start an entity or HTML, or close the Markdown fence.
+pub fn mermaid(v: &str) -> String {
+    let mut out = String::with_capacity(v.len() + 2);
+    out.push('"');
+    for c in v.chars() {
+        match c {
+            '"' => out.push_str("#quot;"),
+            '#' => out.push_str("#35;"),
+            '<' => out.push_str("#lt;"),
+            '>' => out.push_str("#gt;"),
+            '&' => out.push_str("#amp;"),
+            '`' => out.push_str("#96;"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// POSIX shell single quotes: `it's` -> `'it'\''s'`.
@@ -207,6 +260,83 @@ mod tests {
         assert_eq!(docker_quoted(r#"x\"y"#), r#""x"\\"\"y""#);
         assert_eq!(docker_quoted(r"\\"), r#"""\\\\"""#);
         assert_eq!(docker_quoted(r"^\d+$"), r#""^\\d+\$""#);
+    }
+
+    /// Parses `text` as Markdown with every extension pulldown-cmark has (GitHub's tables, strikethrough, math...)
+    /// but smart punctuation (which GitHub does not do), and returns its events, text runs merged.
+    fn markdown_events(text: &str) -> Vec<pulldown_cmark::Event<'_>> {
+        let options = pulldown_cmark::Options::all().difference(pulldown_cmark::Options::ENABLE_SMART_PUNCTUATION);
+        let parser = pulldown_cmark::Parser::new_ext(text, options);
+        pulldown_cmark::TextMergeStream::new(parser).collect()
+    }
+
+    const HOSTILE_MARKDOWN: &[&str] = &[
+        "# heading",
+        "- item",
+        "+ item",
+        "1. item",
+        "12) item",
+        "    indented code",
+        "*em* _em_ **strong** ~~gone~~",
+        "[link](http://x) ![img](y) [^note] [[wiki]]",
+        "<b>html</b> <!-- comment --> <https://x>",
+        "`code` ```fence",
+        "| a | b |",
+        "a \\ b \\",
+        "&amp; &#35;",
+        "> quote",
+        "<branch>; sha-<short commit>",
+        "===",
+        "---",
+        "$x^2$ $$y$$",
+        "plain: text, 1.2.3 (v1)",
+    ];
+
+    #[test]
+    fn markdown_text_is_one_paragraph_of_itself() {
+        use pulldown_cmark::{Event, Tag, TagEnd};
+        for text in HOSTILE_MARKDOWN {
+            let escaped = markdown(text);
+            let events = markdown_events(&escaped);
+            assert_eq!(
+                events,
+                [Event::Start(Tag::Paragraph), Event::Text((*text).into()), Event::End(TagEnd::Paragraph)],
+                "{text} -> {escaped}"
+            );
+        }
+        assert_eq!(markdown("rust-crates 1.2"), "rust-crates 1.2", "only what could be structure is escaped");
+    }
+
+    #[test]
+    fn markdown_text_stays_in_its_heading_and_table_cell() {
+        use pulldown_cmark::{Event, Tag};
+        for text in HOSTILE_MARKDOWN {
+            let heading = format!("### {}", markdown(text));
+            let events = markdown_events(&heading);
+            assert!(matches!(events[0], Event::Start(Tag::Heading { .. })), "{heading}");
+            assert_eq!(events[1], Event::Text((*text).into()), "{heading}");
+            assert_eq!(events.len(), 3, "{heading}: {events:?}");
+            let table = format!("| a | b |\n|---|---|\n| {} | x |\n", markdown(text));
+            let cells = markdown_events(&table).iter().filter(|e| matches!(e, Event::Start(Tag::TableCell))).count();
+            assert_eq!(cells, 4, "{table}");
+        }
+    }
+
+    #[test]
+    fn markdown_code_spans_hold_any_backticks() {
+        use pulldown_cmark::Event;
+        for text in ["plain", "a`b", "``", "`start", "end`", "a ``` b"] {
+            let code = markdown_code(text);
+            let events = markdown_events(&code);
+            assert_eq!(events[1], Event::Code(text.into()), "{text} -> {code}");
+        }
+    }
+
+    #[test]
+    fn mermaid_labels_cannot_close_the_quote() {
+        assert_eq!(mermaid("plain $BUILDPLATFORM"), "\"plain $BUILDPLATFORM\"");
+        assert_eq!(mermaid("a\"b#c<d>e&f`g"), "\"a#quot;b#35;c#lt;d#gt;e#amp;f#96;g\"");
+        assert!(!mermaid("x\"] --> y[\"z")[1..].trim_end_matches('"').contains('"'));
     }
 
     #[test]

@@ -71,6 +71,7 @@ fn expected_paths(c: &Config) -> Vec<String> {
     if c.workflow_on {
         paths.push(c.workflow_path());
     }
+    paths.push("MULTIARCH.md".into());
     paths
 }
 
@@ -123,8 +124,26 @@ pub(super) fn shapes(c: &Config, files: &[GeneratedFile]) -> BTreeMap<String, St
                 );
             } else if f.path == "docker-bake.hcl" {
                 let _ = write!(shape, "{} targets", text.lines().filter(|l| l.starts_with("target ")).count());
+            } else if f.path == "MULTIARCH.md" {
+                let _ = write!(shape, "{:?}", markdown_shape(text));
             }
             (f.path.clone(), shape)
+        })
+        .collect()
+}
+
+/// Every element of a Markdown document by kind, in order (headings, lists, tables, code blocks, emphasis,
+/// links, HTML...): a value that became Markdown structure adds one.
+fn markdown_shape(text: &str) -> Vec<String> {
+    let options = pulldown_cmark::Options::all().difference(pulldown_cmark::Options::ENABLE_SMART_PUNCTUATION);
+    pulldown_cmark::Parser::new_ext(text, options)
+        .filter_map(|event| match event {
+            pulldown_cmark::Event::Start(tag) => {
+                let name = format!("{tag:?}");
+                Some(name.split(['(', ' ', '{']).next().unwrap_or_default().to_string())
+            }
+            pulldown_cmark::Event::Html(_) | pulldown_cmark::Event::InlineHtml(_) => Some("Html".to_string()),
+            _ => None,
         })
         .collect()
 }

@@ -7,6 +7,7 @@ pub mod compose;
 pub mod dockerfile;
 pub mod dockerignore;
 pub mod fetch;
+pub mod guide;
 pub mod makefile;
 pub mod scripts;
 pub mod workflow;
