@@ -446,8 +446,9 @@ fn stages(view: &DockerfileView<'_>) -> (Vec<Stage>, Vec<Edge>, String) {
     (g.stages, g.edges, runtime)
 }
 
-/// One toolchain stage per target platform from `builder`, then the build stage that picks one by
-/// `TARGETARCH`; returns the build stage's id.
+/// One toolchain stage per target platform, then the build stage that picks one by `TARGETARCH`; returns the
+/// build stage's id. With cross gcc (every cgo and glibc Rust build) the toolchain stages derive from one shared
+/// `cross-toolchains` stage on `builder`; zig (Rust musl) needs none, so they derive from `builder` itself.
 fn toolchains(
     g: &mut Graph,
     view: &DockerfileView<'_>,
@@ -455,14 +456,22 @@ fn toolchains(
     what: impl Fn(&crate::plan::PlatformPlan) -> String,
 ) -> String {
     let app = view.app;
+    let cross_gcc = view.rust.as_ref().is_none_or(|r| !r.musl);
+    let from = if cross_gcc {
+        let mut text = "every foreign target's cross gcc, one apt-get for all".to_string();
+        if !app.build_packages.is_empty() {
+            text.push_str(&format!("; {} for each target", app.build_packages.join(", ")));
+        }
+        let shared = g.add("cross-toolchains", text, Place::BuildMachine);
+        g.edge(builder, &shared);
+        shared
+    } else {
+        builder.to_string()
+    };
     let mut ids = Vec::new();
     for p in &app.platforms {
-        let mut text = what(p);
-        if !app.build_packages.is_empty() && view.rust.as_ref().is_none_or(|r| !r.musl) {
-            text.push_str(&format!("; {} for {}", app.build_packages.join(", "), p.debian_arch.unwrap_or(p.arch)));
-        }
-        let id = g.add(format!("toolchain-{}", p.slug), text, Place::BuildMachine);
-        g.edge(builder, &id);
+        let id = g.add(format!("toolchain-{}", p.slug), what(p), Place::BuildMachine);
+        g.edge(&from, &id);
         ids.push(id);
     }
     let build = g.add(
@@ -521,6 +530,7 @@ mod tests {
             let edges = &view.apps[0].edges;
             for slug in ["amd64", "arm64"] {
                 let toolchain = id(&format!("toolchain-{slug}"));
+                assert!(edges.contains(&Edge { from: id("cross-toolchains"), to: toolchain.clone() }), "{app}");
                 assert!(edges.contains(&Edge { from: toolchain, to: id("build") }), "{app}: {edges:?}");
             }
             assert!(edges.contains(&Edge { from: id("build"), to: view.apps[0].final_stage.clone() }));
