@@ -160,6 +160,12 @@ static SECRET_ID: LazyLock<Regex> = LazyLock::new(|| re(SECRET_ID_PATTERN));
 pub const SECRET_FILE_PATTERN: &str = r"^[A-Za-z0-9._/+@][A-Za-z0-9._/+@~-]*$";
 static SECRET_FILE: LazyLock<Regex> = LazyLock::new(|| re(SECRET_FILE_PATTERN));
 
+/// One `known_hosts` line: host names (or `[host]:port`), comma-separated, a key type and a base64 key. No
+/// markers, hashed names, wildcards or comments: the line is printed into a single-quoted shell word.
+pub const SSH_KNOWN_HOST_PATTERN: &str = r"^([a-z0-9][a-z0-9.-]*|\[[a-z0-9][a-z0-9.-]*\]:[0-9]{1,5})(,([a-z0-9][a-z0-9.-]*|\[[a-z0-9][a-z0-9.-]*\]:[0-9]{1,5}))* (ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com) [A-Za-z0-9+/]{16,}={0,2}$";
+pub const SSH_KNOWN_HOST_MAX: usize = 4096;
+static SSH_KNOWN_HOST: LazyLock<Regex> = LazyLock::new(|| re(SSH_KNOWN_HOST_PATTERN));
+
 /// `GOPROXY`: proxy URLs (no credentials), `direct` and `off`, separated by `,` or `|`.
 pub const GOPROXY_PATTERN: &str = r"^(https?://[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~%/-]*)?|direct|off)([,|](https?://[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~%/-]*)?|direct|off))*$";
 static GOPROXY: LazyLock<Regex> = LazyLock::new(|| re(GOPROXY_PATTERN));
@@ -487,6 +493,18 @@ pub fn gosumdb(v: &str) -> Check {
 
 pub fn go_module_glob(v: &str) -> Check {
     matches(&GO_MODULE_GLOB, v, "a module path pattern is letters, digits and `._~*?/-` (like `github.com/org/*`)")
+}
+
+pub fn ssh_known_host(v: &str) -> Check {
+    if v.len() > SSH_KNOWN_HOST_MAX {
+        return Err(format!("a known_hosts line is at most {SSH_KNOWN_HOST_MAX} characters"));
+    }
+    matches(
+        &SSH_KNOWN_HOST,
+        v,
+        "a known_hosts line is `<host>[,<host>...] <key type> <base64 key>`, hosts in lowercase (`[host]:port` for \
+         another port), one space between fields, no comment, marker or hashed host",
+    )
 }
 
 pub fn cargo_mirror(v: &str) -> Check {

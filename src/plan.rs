@@ -45,6 +45,11 @@ pub struct Plan {
 /// cargo, git and pip. Node adds `NODE_EXTRA_CA_CERTS` to its own roots, so that one gets the extra file alone.
 pub const CA_VARIABLES: &[&str] = &["SSL_CERT_FILE", "CARGO_HTTP_CAINFO", "GIT_SSL_CAINFO", "PIP_CERT"];
 
+/// The Go fetch step's mirror settings, build arguments that the Makefile and Bake take from the environment.
+pub const FETCH_ARGS_GO: &[&str] = &["GOPROXY", "GOSUMDB", "GOPRIVATE", "GONOSUMDB"];
+/// The Rust fetch step's: the crates.io mirror.
+pub const FETCH_ARGS_CARGO: &[&str] = &["CARGO_MIRROR"];
+
 /// The `[build]` table resolved: every secret with its sources and mount, the mirrors' defaults.
 #[derive(Debug, Clone, Serialize)]
 pub struct BuildPlan {
@@ -52,12 +57,15 @@ pub struct BuildPlan {
     pub ssh: bool,
     /// The repository secret loaded into the workflow's SSH agent (when `ssh`).
     pub ssh_ci_secret: String,
+    /// The `known_hosts` lines the fetch steps trust (when `ssh`; empty otherwise).
+    pub ssh_known_hosts: Vec<String>,
     /// The secret holding the extra CA certificates, by id.
     pub ca_secret: Option<SecretPlan>,
     /// Go: `GOPROXY`, `GOSUMDB`, `GOPRIVATE`, `GONOSUMDB`, each with the config's default (empty: none). Every
     /// Go Dockerfile declares them and the Makefile passes the environment's.
     pub go_args: Vec<(&'static str, String)>,
-    /// Rust: the crates.io replacement's default (`CARGO_MIRROR`); `None` writes no replacement machinery.
+    /// Rust: the crates.io replacement's default (`CARGO_MIRROR`); `None`: crates.io unless the environment's
+    /// `CARGO_MIRROR` names a mirror.
     pub cargo_mirror: Option<String>,
 }
 
@@ -80,6 +88,21 @@ pub struct SecretPlan {
     /// The fetch steps also get the value in this variable.
     pub build_env: Option<String>,
     pub required: bool,
+    /// The apps whose fetch steps mount it and whose builds are passed it, by name.
+    pub apps: Vec<String>,
+}
+
+impl SecretPlan {
+    pub fn reaches(&self, app: &str) -> bool {
+        self.apps.iter().any(|a| a == app)
+    }
+}
+
+impl BuildPlan {
+    /// The secrets an app's builds mount, in the config's order.
+    pub fn secrets_of<'a>(&'a self, app: &'a str) -> impl Iterator<Item = &'a SecretPlan> + 'a {
+        self.secrets.iter().filter(move |s| s.reaches(app))
+    }
 }
 
 /// Pinned versions of the build tools some Dockerfiles install.

@@ -213,6 +213,22 @@ fn grammar_samples() -> Vec<(&'static str, &'static str, Vec<&'static str>, Vec<
             vec!["sparse+https://crates.example.com/index/", "https://git.example.com/index"],
             vec!["sparse+ftp://x", "https://u@x", "https://x/\"", "https://x/?a"],
         ),
+        (
+            "known_hosts line",
+            SSH_KNOWN_HOST_PATTERN,
+            vec![
+                "github.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl",
+                "[git.example.com]:2222,10.0.0.1 ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTY=",
+            ],
+            vec![
+                "github.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAA comment",
+                "@revoked github.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAA",
+                "*.example.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAA",
+                "GitHub.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAA",
+                "github.com ssh-ed25519 AAAA'C3NzaC1lZDI1NTE5",
+                "github.com ssh-ed25519 short",
+            ],
+        ),
         ("version", VERSION_PATTERN, vec!["1", "1.22", "1.22.3"], vec!["1.2.3.4", "v1", "1.", ".1"]),
         (
             "https url",

@@ -402,12 +402,17 @@ def cmd_index_has_platforms(args) -> None:
 
 # ------------------------------------------------------------------------------------------ secrets check
 def file_secrets(mkmulti: str, config: str) -> list[tuple[str, bytes]]:
-    """The build secrets read from a file (`plan.build.secrets[]` with a `file`), with their contents, as the
-    Makefile reads them by default (`SECRET_<ID>_FILE` overrides, as in the build)."""
+    """The build secrets with a value here, with that value: a file secret's file as the Makefile reads it by
+    default (`SECRET_<ID>_FILE` overrides, as in the build), an environment secret's variable when it is set."""
     run = subprocess.run([mkmulti, "check", "--format", "json", "--config", config], capture_output=True, text=True)
     doc = json.loads(run.stdout)
     out = []
     for s in (doc.get("plan") or {}).get("build", {}).get("secrets", []):
+        if s.get("env"):
+            value = os.environ.get(s["env"], "")
+            if value:
+                out.append((s["id"], value.encode()))
+            continue
         path = os.environ.get(s["file_var"]) or s.get("file")
         if path:
             out.append((s["id"], (Path(config).parent / path).read_bytes()))
@@ -426,7 +431,7 @@ def leaks(layer: bytes, secret: bytes) -> list[str]:
     with tar:
         for member in tar:
             name = member.name.lstrip("./")
-            if name.startswith(("run/secrets/", "run/mkmulti-ca/")):
+            if name.startswith(("run/secrets/", "run/mkmulti-ca/", "run/mkmulti-ssh/")):
                 found.append(f"{name}: under a secret mount point")
             if member.isfile() and member.size >= len(secret) and secret in tar.extractfile(member).read():
                 found.append(f"{name}: holds the secret's bytes")

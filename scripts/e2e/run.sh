@@ -88,6 +88,10 @@ flock -n 9 || { echo "run.sh: another e2e run holds $DIR/.lock" >&2; exit 2; }
 rm -rf "$RUN_DIR" "$WORK"
 mkdir -p "$E2E_LOG_DIR" "$WORK"
 export GIT_CEILING_DIRECTORIES=$DIR
+# The value of the environment build secrets the overlays declare (rust-crates): fresh each run, so
+# secrets-absent finds it only where a build leaked it.
+MKMULTI_E2E_TOKEN="mkmulti-e2e-token-$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')"
+export MKMULTI_E2E_TOKEN
 : >"$RESULTS"
 : >"$FIGURES"
 # --network host: the offline stack has no NAT; --pull: never a stale local base image. Both harmless online.
@@ -351,7 +355,7 @@ run_example() { # EXAMPLE [SOURCE_DIR [CONFIG_DIR]]: an example of examples/, or
     while IFS=$'\t' read -r platform bytes; do
       figure "$ex" "$app" "$platform" image_size "$bytes" bytes "compressed (registry layers + config)"
     done < <("${PY[@]}" image-sizes "$ref" 2>>"$logs/sizes.log" || true)
-    # Build secrets read from a file (a CA bundle): in no layer of any platform and not in the history.
+    # Build secrets (a CA bundle file, an environment token): in no layer of any platform and not in the history.
     if [ -n "$("${PY[@]}" secrets-absent --mkmulti "$MKMULTI" --list "$work/multiarch.toml" 2>/dev/null)" ]; then
       checked "$ex" "$app" all secrets-absent "$logs/secrets-$app.log" \
         "${PY[@]}" secrets-absent --mkmulti "$MKMULTI" "$work/multiarch.toml" "$ref" || failed=1

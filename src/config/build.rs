@@ -9,15 +9,16 @@ use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::defaults;
+use super::{Language, defaults};
 use crate::grammar;
 
 /// What the dependency fetch steps may use: secrets, the SSH agent, an extra CA bundle and mirrors.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RawBuild {
-    /// Named build secrets, `[build.secrets.<id>]`, mounted in every app's dependency fetch step (never in a
-    /// layer or the image's history). The id is lowercase letters, digits, `-` and `_`. Example:
+    /// Named build secrets, `[build.secrets.<id>]`, mounted in the dependency fetch step of the apps they apply
+    /// to (`apps`, `languages`; default every app), never in a layer or the image's history. The id is lowercase
+    /// letters, digits, `-` and `_`. Example:
     /// `[build.secrets.netrc]` with `file = "/home/me/.netrc"` and `target = "/root/.netrc"` for private Go
     /// modules.
     #[schemars(extend("propertyNames" = { "pattern": grammar::SECRET_ID_PATTERN }))]
@@ -25,8 +26,17 @@ pub struct RawBuild {
 
     /// Forward the local SSH agent to the fetch steps (`docker buildx build --ssh default`,
     /// `RUN --mount=type=ssh`), for git dependencies over SSH. In the workflow the key comes from the repository
-    /// secret `ssh-ci-secret`. The builder image must know the git host's key (`~/.ssh/known_hosts`).
+    /// secret `ssh-ci-secret`. The git hosts' keys come from `ssh-known-hosts`.
     pub ssh: bool,
+
+    /// With `ssh`: the `known_hosts` lines the fetch steps trust, written to a tmpfs in the fetch step only
+    /// (git and cargo reach it through `GIT_SSH_COMMAND`). Default: GitHub's published keys for `github.com`.
+    /// Add your git host's (from its documentation, or `ssh-keyscan` checked against its published
+    /// fingerprints); a list replaces the default, so keep GitHub's lines if you need them too.
+    /// Example: `["git.example.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAA..."]`.
+    #[schemars(inner(regex(pattern = grammar::SSH_KNOWN_HOST_PATTERN)))]
+    #[schemars(extend("default" = defaults::SSH_KNOWN_HOSTS))]
+    pub ssh_known_hosts: Option<Vec<String>>,
 
     /// In the workflow, the repository secret holding the private key loaded into an SSH agent for `ssh`.
     /// Default `"SSH_PRIVATE_KEY"`.
@@ -103,4 +113,17 @@ pub struct RawSecret {
     /// The build fails when the secret is not given (`required=true`), instead of fetching without it.
     #[serde(default)]
     pub required: bool,
+
+    /// The apps (by `name`) whose builds get the secret; only their Dockerfiles mount it and only their builds
+    /// are passed it (Makefile, Bake, compose, workflow). Default: every app of `languages`.
+    /// Example: `["api"]`.
+    #[serde(default)]
+    #[schemars(example = &["api"], inner(regex(pattern = grammar::NAME_PATTERN)))]
+    pub apps: Vec<String>,
+
+    /// The languages whose apps get the secret. Default: `["rust"]` when `build-env` starts with `CARGO_` (a
+    /// variable only cargo reads), else every language.
+    #[serde(default)]
+    #[schemars(example = &["rust"])]
+    pub languages: Vec<Language>,
 }

@@ -71,8 +71,9 @@ pub fn check(raw: &RawConfig, plan: &Plan, dir: &Path) -> Vec<Diagnostic> {
     out
 }
 
-/// Every secret read from a file names a file that exists (absolute, or relative to the project): the build
-/// would stop at `--secret` otherwise, and a missing CA bundle would fail every download with a TLS error.
+/// Every secret read from a file names a file that exists here (absolute, or relative to the project). Only a
+/// warning: the file is read when an image is built, on the machine that builds, which may not be this one (CI
+/// reads `ci-secret`, another developer sets `SECRET_<ID>_FILE`); the Makefile stops the build without it.
 fn secret_files(plan: &Plan, dir: &Path, out: &mut Vec<Diagnostic>) {
     for s in &plan.build.secrets {
         let Some(file) = &s.file else { continue };
@@ -81,14 +82,15 @@ fn secret_files(plan: &Plan, dir: &Path, out: &mut Vec<Diagnostic>) {
         }
         let what = if plan.build.ca_secret.as_ref().is_some_and(|ca| ca.id == s.id) { "CA bundle" } else { "file" };
         out.push(
-            Diagnostic::error(
+            Diagnostic::warning(
                 KeyPath::root().key("build").key("secrets").key(&s.id).key("file"),
-                format!("the {what} of secret `{}`, `{file}`, does not exist", s.id),
+                format!("the {what} of secret `{}`, `{file}`, does not exist here", s.id),
             )
             .with_help(format!(
-                "point `file` at it (absolute, or relative to {}), or read the secret from an environment variable \
-                 with `env`",
-                dir.display()
+                "builds on this machine need it: point `file` at it (absolute, or relative to {}), set {} when \
+                 building, or read the secret from an environment variable with `env`",
+                dir.display(),
+                s.file_var
             )),
         );
     }

@@ -269,7 +269,7 @@ fn a_workspace_member_that_is_not_there_is_named() {
 }
 
 #[test]
-fn secret_files_must_exist() {
+fn a_missing_secret_file_is_a_warning() {
     let dir = go_project();
     write(dir.path(), "certs/ca.pem", "-----BEGIN CERTIFICATE-----\n");
     let app = "language = \"go\"\nmain = \"./cmd/api\"\n[build]\nca-secret = \"ca\"\n[build.secrets.ca]\nfile = \"certs/ca.pem\"\n";
@@ -279,8 +279,12 @@ fn secret_files_must_exist() {
     assert_eq!(
         findings(dir.path(), &missing),
         [
-            "the CA bundle of secret `ca`, `certs/corp.pem`, does not exist",
-            "the file of secret `netrc`, `/nonexistent/.netrc`, does not exist"
+            "the CA bundle of secret `ca`, `certs/corp.pem`, does not exist here",
+            "the file of secret `netrc`, `/nonexistent/.netrc`, does not exist here"
         ]
     );
+    let text = format!("[project]\nname = \"p\"\n[[app]]\nname = \"api\"\n{missing}\n");
+    let raw: RawConfig = toml::from_str(&text).unwrap();
+    let plan = crate::resolve::plan(&raw, "m.toml").plan.expect("a valid config");
+    assert!(check(&raw, &plan, dir.path()).iter().all(|d| !d.is_error()));
 }

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use crate::actions;
 use crate::config::defaults;
-use crate::config::{Language, RawApp, RawBuild, RawConfig, RawSecret, RestartPolicy, RustCache};
+use crate::config::{Language, RawApp, RawConfig, RawSecret, RestartPolicy, RustCache};
 use crate::images;
 use crate::plan::{
     AppPlan, BuildPlan, CiPlan, GoPlan, HealthcheckPlan, Plan, PlatformPlan, ProjectPlan, RegistryPlan, RustPlan,
@@ -46,17 +46,23 @@ pub fn plan(raw: &RawConfig, config_file: &str, site: &Site) -> Plan {
             ziglang: images::ZIGLANG_VERSION,
             cargo_chef: images::CARGO_CHEF_VERSION,
         },
-        build: build(&raw.build),
+        build: build(raw),
     }
 }
 
-fn build(b: &RawBuild) -> BuildPlan {
-    let secrets: Vec<SecretPlan> = b.secrets.iter().map(|(id, s)| secret(id, s)).collect();
+fn build(raw: &RawConfig) -> BuildPlan {
+    let b = &raw.build;
+    let secrets: Vec<SecretPlan> = b.secrets.iter().map(|(id, s)| secret(raw, id, s)).collect();
     BuildPlan {
         ca_secret: b.ca_secret.as_ref().and_then(|id| secrets.iter().find(|s| &s.id == id).cloned()),
         secrets,
         ssh: b.ssh,
         ssh_ci_secret: b.ssh_ci_secret.clone().unwrap_or_else(|| defaults::SSH_CI_SECRET.to_string()),
+        ssh_known_hosts: match (&b.ssh_known_hosts, b.ssh) {
+            (_, false) => Vec::new(),
+            (Some(lines), true) => lines.clone(),
+            (None, true) => defaults::SSH_KNOWN_HOSTS.iter().map(|l| l.to_string()).collect(),
+        },
         go_args: vec![
             ("GOPROXY", b.goproxy.clone().unwrap_or_default()),
             ("GOSUMDB", b.gosumdb.clone().unwrap_or_default()),
@@ -67,7 +73,7 @@ fn build(b: &RawBuild) -> BuildPlan {
     }
 }
 
-fn secret(id: &str, s: &RawSecret) -> SecretPlan {
+fn secret(raw: &RawConfig, id: &str, s: &RawSecret) -> SecretPlan {
     let ident = derive::secret_ident(id);
     let env = match (&s.env, &s.file) {
         (Some(env), _) => Some(env.clone()),
@@ -84,6 +90,7 @@ fn secret(id: &str, s: &RawSecret) -> SecretPlan {
         target: s.target.clone().unwrap_or_else(|| format!("/run/secrets/{id}")),
         build_env: s.build_env.clone(),
         required: s.required,
+        apps: raw.app.iter().take(MAX_APPS).filter(|a| derive::secret_reaches(s, a)).map(|a| a.name.clone()).collect(),
     }
 }
 

@@ -3,7 +3,7 @@
 //! refuses never reaches a plan.
 
 use crate::config::defaults;
-use crate::config::{Language, RawApp, RawConfig, RawRegistry, RestartPolicy, Runtime, RustLibc, SmokeMode};
+use crate::config::{Language, RawApp, RawConfig, RawRegistry, RawSecret, RestartPolicy, Runtime, RustLibc, SmokeMode};
 use crate::images::{self, RuntimeBase};
 use crate::platform::{self, PlatformInfo};
 
@@ -285,6 +285,8 @@ pub const RESERVED_VARIABLES: &[&str] = &[
     "CARGO_HOME",
     "SSL_CERT_FILE",
     "CARGO_HTTP_CAINFO",
+    "GIT_SSH_COMMAND",
+    "CARGO_NET_GIT_FETCH_WITH_CLI",
     "GIT_SSL_CAINFO",
     "NODE_EXTRA_CA_CERTS",
     "PIP_CERT",
@@ -299,6 +301,24 @@ pub const RESERVED_PREFIXES: &[&str] = &["CARGO_TARGET_", "CC_", "CXX_", "AR_", 
 /// the middle of the Makefile's `SECRET_<ID>_FILE`).
 pub fn secret_ident(id: &str) -> String {
     id.to_ascii_uppercase().replace('-', "_")
+}
+
+/// The languages whose apps a secret reaches: its `languages`, else Rust alone for a `build-env` only cargo
+/// reads (`CARGO_REGISTRIES_<NAME>_TOKEN`), else every language.
+pub fn secret_languages(s: &RawSecret) -> Vec<Language> {
+    if !s.languages.is_empty() {
+        return s.languages.clone();
+    }
+    match &s.build_env {
+        Some(var) if var.starts_with(defaults::CARGO_ONLY_ENV_PREFIX) => vec![Language::Rust],
+        _ => vec![Language::Go, Language::Rust],
+    }
+}
+
+/// Whether a secret is mounted in an app's fetch steps and passed to its builds: the app is in `apps` (or `apps`
+/// is left out) and of one of the secret's languages.
+pub fn secret_reaches(s: &RawSecret, app: &RawApp) -> bool {
+    (s.apps.is_empty() || s.apps.contains(&app.name)) && secret_languages(s).contains(&app.language)
 }
 
 /// Whether a build argument named `name` would collide with what mkmulti or BuildKit sets.

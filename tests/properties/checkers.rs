@@ -46,6 +46,10 @@ fn every_accepted_config_passes_the_standard_checkers() {
             write(&dir.join(&f.path), &f.contents, f.executable);
         }
         std::fs::write(dir.join("multiarch.toml"), c.toml()).unwrap();
+        // The secret files a project keeps beside its config: the Makefile's build targets stop without them.
+        for file in c.build.secrets.iter().filter_map(|s| s.file.as_deref()).filter(|f| !f.starts_with('/')) {
+            write(&dir.join(file), "-----BEGIN CERTIFICATE-----\n", false);
+        }
         if !dir.join(".dockerignore").exists() {
             // `output.dockerignore = false`: the user keeps their own, which the checker wants beside Dockerfiles.
             std::fs::write(dir.join(".dockerignore"), "target/\n").unwrap();

@@ -7,7 +7,7 @@ use proptest::option;
 use proptest::prelude::*;
 use proptest::sample::{Index, select};
 
-use super::model::{Config, Health};
+use super::model::{Config, Health, Secret};
 use super::strategies::config;
 
 /// Pieces of hostile strings that every free-text field must take: quoting and expansion of every sink,
@@ -89,6 +89,14 @@ pub(super) enum Field {
     TagPattern,
     UsernameSecret,
     PasswordSecret,
+    // `[build]`: a secret's sources and mount, a known host, the mirrors.
+    SecretFile,
+    SecretEnv,
+    SecretTarget,
+    SecretBuildEnv,
+    KnownHost,
+    Goproxy,
+    CargoMirror,
     // Paths of files mkmulti writes.
     MakefilePath,
     Dockerfile,
@@ -130,6 +138,13 @@ impl Field {
             PasswordSecret,
             MakefilePath,
             Dockerfile,
+            SecretFile,
+            SecretEnv,
+            SecretTarget,
+            SecretBuildEnv,
+            KnownHost,
+            Goproxy,
+            CargoMirror,
         ]);
         if app.base().image.is_some() {
             fields.push(RuntimeImage);
@@ -191,6 +206,13 @@ impl Field {
             PasswordSecret => "PLAIN_PASS",
             MakefilePath => "plain.mk",
             Dockerfile => "Dockerfile.plain",
+            SecretFile => "certs/plain.pem",
+            SecretEnv => "PLAIN_TOKEN",
+            SecretTarget => "/root/.plain",
+            SecretBuildEnv => "PLAIN_TOKEN",
+            KnownHost => "git.example.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMq",
+            Goproxy => "https://goproxy.example.com,direct",
+            CargoMirror => "sparse+https://crates.example.com/index/",
         }
         .to_string()
     }
@@ -292,6 +314,35 @@ impl Field {
             UsernameSecret => one(&mut c.username_secret, value, "ci.username-secret"),
             PasswordSecret => one(&mut c.password_secret, value, "ci.password-secret"),
             MakefilePath => one(&mut c.makefile_path, value, "output.makefile-path"),
+            SecretFile | SecretEnv | SecretTarget | SecretBuildEnv => {
+                let b = &mut c.build;
+                if !b.secrets.iter().any(|s| s.id == "hostile") {
+                    b.secrets.push(Secret { id: "hostile".into(), ..Secret::default() });
+                }
+                let s = b.secrets.iter_mut().find(|s| s.id == "hostile").expect("pushed");
+                let (slot, key) = match self {
+                    SecretFile => (&mut s.file, "file"),
+                    SecretEnv => (&mut s.env, "env"),
+                    SecretTarget => (&mut s.target, "target"),
+                    _ => (&mut s.build_env, "build-env"),
+                };
+                *slot = Some(value);
+                // A file secret has no `env` and the reverse: keep the other source out.
+                match self {
+                    SecretFile => s.env = None,
+                    SecretEnv => s.file = None,
+                    _ => {}
+                }
+                // A `CARGO_` variable alone would scope the secret to Rust apps, which the config may not have.
+                s.languages = vec!["go", "rust"];
+                format!("build.secrets.hostile.{key}")
+            }
+            KnownHost => {
+                c.build.ssh = true;
+                push(c.build.known_hosts.get_or_insert_with(Vec::new), value, "build.ssh-known-hosts")
+            }
+            Goproxy => one(&mut c.build.goproxy, value, "build.goproxy"),
+            CargoMirror => one(&mut c.build.cargo_mirror, value, "build.cargo-mirror"),
             Dockerfile => one(&mut app.dockerfile, value, "app[0].dockerfile"),
         }
     }

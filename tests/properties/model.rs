@@ -114,6 +114,37 @@ impl App {
     }
 }
 
+/// One `[build.secrets.<id>]`: from an environment variable or a file, optionally scoped to one app.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Secret {
+    pub(super) id: String,
+    pub(super) env: Option<String>,
+    pub(super) file: Option<String>,
+    pub(super) target: Option<String>,
+    pub(super) build_env: Option<String>,
+    pub(super) ci_secret: Option<String>,
+    pub(super) required: bool,
+    /// `apps = [<the name of this app>]`.
+    pub(super) app: Option<usize>,
+    /// `languages = [...]`.
+    pub(super) languages: Vec<&'static str>,
+}
+
+/// The `[build]` table: secrets, SSH, the CA secret and mirrors.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Build {
+    pub(super) secrets: Vec<Secret>,
+    /// `ca-secret` names the first secret.
+    pub(super) ca: bool,
+    pub(super) ssh: bool,
+    pub(super) ssh_ci_secret: Option<String>,
+    pub(super) known_hosts: Option<Vec<String>>,
+    pub(super) goproxy: Option<String>,
+    pub(super) gosumdb: Option<String>,
+    pub(super) goprivate: Vec<String>,
+    pub(super) cargo_mirror: Option<String>,
+}
+
 #[derive(Clone)]
 pub(super) struct Config {
     pub(super) version: bool,
@@ -143,6 +174,7 @@ pub(super) struct Config {
     pub(super) dockerignore: bool,
     /// `output.makefile-path`, when not the default `Makefile`.
     pub(super) makefile_path: Option<String>,
+    pub(super) build: Build,
 }
 
 impl Config {
@@ -279,6 +311,7 @@ impl Config {
                 nonempty(&mut t, "rust.features", &r.features);
             }
         }
+        self.build_toml(&mut t);
         t.push_str("\n[ci]\n");
         kv(&mut t, "strategy", if self.native { "\"native\"" } else { "\"single\"" });
         kv(&mut t, "pin-actions", if self.pin_tag { "\"tag\"" } else { "\"sha\"" });
@@ -301,6 +334,62 @@ impl Config {
         kv(&mut t, "dockerignore", &self.dockerignore.to_string());
         opt(&mut t, "makefile-path", &self.makefile_path);
         t
+    }
+}
+
+impl Config {
+    /// The ids of the secrets that reach app `i`: it is in the secret's `apps` (or that is left out) and of one of
+    /// its `languages` (left out: Rust alone for a `CARGO_` variable, else both).
+    pub(super) fn secrets_of(&self, i: usize) -> Vec<String> {
+        let language = if self.apps[i].go { "go" } else { "rust" };
+        self.build
+            .secrets
+            .iter()
+            .filter(|s| s.app.is_none_or(|a| a == i))
+            .filter(|s| match (&s.languages[..], s.build_env.as_deref()) {
+                ([], Some(v)) if v.starts_with("CARGO_") => language == "rust",
+                ([], _) => true,
+                (l, _) => l.contains(&language),
+            })
+            .map(|s| s.id.clone())
+            .collect()
+    }
+
+    fn build_toml(&self, t: &mut String) {
+        let b = &self.build;
+        t.push_str("\n[build]\n");
+        if b.ssh {
+            kv(t, "ssh", "true");
+        }
+        opt(t, "ssh-ci-secret", &b.ssh_ci_secret);
+        if let Some(lines) = &b.known_hosts {
+            kv(t, "ssh-known-hosts", &list(lines));
+        }
+        if let Some(first) = b.secrets.first().filter(|_| b.ca) {
+            kv(t, "ca-secret", &q(&first.id));
+        }
+        opt(t, "goproxy", &b.goproxy);
+        opt(t, "gosumdb", &b.gosumdb);
+        nonempty(t, "goprivate", &b.goprivate);
+        opt(t, "cargo-mirror", &b.cargo_mirror);
+        for s in &b.secrets {
+            let _ = writeln!(t, "\n[build.secrets.{}]", q(&s.id));
+            opt(t, "env", &s.env);
+            opt(t, "file", &s.file);
+            opt(t, "target", &s.target);
+            opt(t, "build-env", &s.build_env);
+            opt(t, "ci-secret", &s.ci_secret);
+            if s.required {
+                kv(t, "required", "true");
+            }
+            if let Some(i) = s.app {
+                kv(t, "apps", &list(std::slice::from_ref(&self.apps[i].name)));
+            }
+            if !s.languages.is_empty() {
+                let languages: Vec<String> = s.languages.iter().map(|l| l.to_string()).collect();
+                kv(t, "languages", &list(&languages));
+            }
+        }
     }
 }
 

@@ -8,7 +8,7 @@ use proptest::option;
 use proptest::prelude::*;
 use proptest::sample::{select, subsequence};
 
-use super::model::{App, Config, GoExtras, Health, RUNTIMES, RustExtras};
+use super::model::{App, Build, Config, GoExtras, Health, RUNTIMES, RustExtras, Secret};
 
 /// Printable ASCII, quotes, `$`, `#` and all; only `${{` (always refused) is broken up.
 pub(super) fn text(max: usize) -> impl Strategy<Value = String> {
@@ -277,55 +277,158 @@ pub(super) fn config() -> impl Strategy<Value = Config> {
         prop::bool::weighted(0.8),
         option::of(select(vec!["docker.mk", "build/docker.mk"])),
     );
-    (vec(app(), 1..=3), names(), project, ci, output).prop_map(|(mut apps, names, project, ci, output)| {
-        let (version, name, description, source, license, (host, namespace), mut tags) = project;
-        let (native, pin_tag, validate, pull_requests, cache, branches, tag_pattern, user, password, workflow, timeout) =
-            ci;
-        let (scripts, workflow_on, bake, syntax, dockerignore, makefile_path) = output;
-        for (app, name) in apps.iter_mut().zip(names) {
-            if app.image.is_some() {
-                app.image = Some(format!("team/{name}"));
+    (vec(app(), 1..=3), names(), project, ci, output, build()).prop_map(
+        |(mut apps, names, project, ci, output, mut build)| {
+            let (version, name, description, source, license, (host, namespace), mut tags) = project;
+            let (
+                native,
+                pin_tag,
+                validate,
+                pull_requests,
+                cache,
+                branches,
+                tag_pattern,
+                user,
+                password,
+                workflow,
+                timeout,
+            ) = ci;
+            let (scripts, workflow_on, bake, syntax, dockerignore, makefile_path) = output;
+            for (app, name) in apps.iter_mut().zip(names) {
+                if app.image.is_some() {
+                    app.image = Some(format!("team/{name}"));
+                }
+                if app.dockerfile.is_some() {
+                    app.dockerfile = Some(format!("Dockerfile.{name}.mkmulti"));
+                }
+                app.name = name;
+                let bin = app.bin().to_string();
+                if let Some(h) = app.healthcheck.as_mut().filter(|h| h.command[0] == "<bin>") {
+                    h.command[0] = bin;
+                }
             }
-            if app.dockerfile.is_some() {
-                app.dockerfile = Some(format!("Dockerfile.{name}.mkmulti"));
+            // A secret scoped to an app that does not exist, or a cargo token scoped to no Rust app, is refused: keep
+            // the sampled configs valid.
+            for s in &mut build.secrets {
+                s.app = s.app.filter(|i| *i < apps.len());
+                let scope: Vec<&App> = match s.app {
+                    Some(i) => vec![&apps[i]],
+                    None => apps.iter().collect(),
+                };
+                let languages = match (&s.languages[..], s.build_env.as_deref()) {
+                    ([], Some(v)) if v.starts_with("CARGO_") => vec!["rust"],
+                    ([], _) => vec!["go", "rust"],
+                    (l, _) => l.to_vec(),
+                };
+                if !scope.iter().any(|a| languages.contains(&if a.go { "go" } else { "rust" })) {
+                    s.languages = vec!["go", "rust"];
+                }
             }
-            app.name = name;
-            let bin = app.bin().to_string();
-            if let Some(h) = app.healthcheck.as_mut().filter(|h| h.command[0] == "<bin>") {
-                h.command[0] = bin;
+            // A branch push needs a tag: `branch` or `sha`.
+            if !tags[2] && !tags[3] {
+                tags[2] = true;
             }
-        }
-        // A branch push needs a tag: `branch` or `sha`.
-        if !tags[2] && !tags[3] {
-            tags[2] = true;
-        }
-        Config {
-            version,
-            name,
-            description,
-            source: source.map(String::from),
-            license: license.map(String::from),
-            host,
-            namespace: namespace.map(String::from),
-            tags,
-            apps,
-            native,
-            pin_tag,
-            validate,
-            pull_requests,
-            cache,
-            branches,
-            tag_pattern: tag_pattern.map(String::from),
-            username_secret: user.map(String::from),
-            password_secret: password.map(String::from),
-            workflow,
-            timeout,
-            scripts,
-            workflow_on,
-            bake,
-            syntax,
-            dockerignore,
-            makefile_path: makefile_path.map(String::from),
-        }
-    })
+            Config {
+                version,
+                name,
+                description,
+                source: source.map(String::from),
+                license: license.map(String::from),
+                host,
+                namespace: namespace.map(String::from),
+                tags,
+                apps,
+                native,
+                pin_tag,
+                validate,
+                pull_requests,
+                cache,
+                branches,
+                tag_pattern: tag_pattern.map(String::from),
+                username_secret: user.map(String::from),
+                password_secret: password.map(String::from),
+                workflow,
+                timeout,
+                scripts,
+                workflow_on,
+                bake,
+                syntax,
+                dockerignore,
+                makefile_path: makefile_path.map(String::from),
+                build,
+            }
+        },
+    )
+}
+
+/// A `[build]` table: mostly empty; else a few secrets of every source and scope, SSH with the default or own
+/// known hosts, and mirrors.
+fn build() -> impl Strategy<Value = Build> {
+    let secret = (
+        select(vec![(Some("NPM_TOKEN"), None), (None, Some("certs/corp-ca.pem")), (None, None)]),
+        option::of(select(vec!["/root/.netrc", "/run/secrets/x.pem"])),
+        option::of(select(vec!["CARGO_REGISTRIES_CORP_TOKEN", "NPM_CONFIG_TOKEN"])),
+        option::of(select(vec!["CI_TOKEN"])),
+        any::<bool>(),
+        option::of(0usize..3),
+        select(vec![vec![], vec!["rust"], vec!["go", "rust"]]),
+    );
+    let secrets = vec(secret, 0..=3).prop_map(|list| {
+        list.into_iter()
+            .enumerate()
+            .map(|(i, ((env, file), target, build_env, ci_secret, required, app, languages))| Secret {
+                id: ["corp-ca", "netrc_2", "tok"][i].to_string(),
+                env: env.map(String::from),
+                file: file.map(String::from),
+                target: target.map(String::from),
+                build_env: build_env.map(String::from),
+                ci_secret: ci_secret.map(|c| format!("{c}_{i}")),
+                required,
+                app,
+                languages,
+            })
+            .collect::<Vec<_>>()
+    });
+    let known = option::of(select(vec![
+        vec![
+            "git.example.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl"
+                .to_string(),
+        ],
+        vec![
+            "[git.example.com]:2222,10.0.0.1 ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTY="
+                .to_string(),
+            "gitlab.example.org ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABgQCj7ndNxQowgcQnjshcLrqPEii".to_string(),
+        ],
+    ]));
+    let mirrors = (
+        option::of(select(vec!["https://goproxy.example.com,direct", "off"])),
+        option::of(select(vec!["sum.golang.org", "off"])),
+        select(vec![vec![], vec!["github.com/example-org/*".to_string()]]),
+        option::of(select(vec!["sparse+https://crates.example.com/index/", "https://git.example.com/index"])),
+    );
+    (
+        prop::bool::weighted(0.4),
+        secrets,
+        any::<bool>(),
+        any::<bool>(),
+        known,
+        option::of(select(vec!["DEPLOY_KEY"])),
+        mirrors,
+    )
+        .prop_map(|(on, secrets, ca, ssh, known, ssh_ci_secret, (goproxy, gosumdb, goprivate, cargo_mirror))| {
+            if !on {
+                return Build::default();
+            }
+            Build {
+                ca: ca && secrets.first().is_some_and(|s| s.file.is_some()),
+                secrets,
+                ssh,
+                ssh_ci_secret: ssh_ci_secret.map(String::from),
+                known_hosts: known.filter(|_| ssh),
+                goproxy: goproxy.map(String::from),
+                gosumdb: gosumdb.map(String::from),
+                goprivate,
+                cargo_mirror: cargo_mirror.map(String::from),
+            }
+        })
 }

@@ -64,9 +64,12 @@ pub(super) fn check_compose(c: &Config, text: &str) {
     if c.apps.iter().any(|a| !a.volumes.is_empty()) {
         top.push("volumes");
     }
+    if !c.build.secrets.is_empty() {
+        top.push("secrets");
+    }
     assert_eq!(keys(&doc), top);
     assert_eq!(keys(at(&doc, &["services"])), c.apps.iter().map(|a| a.name.clone()).collect::<Vec<_>>());
-    for app in &c.apps {
+    for (i, app) in c.apps.iter().enumerate() {
         let service = at(&doc, &["services", &app.name]);
         // Compose builds for the machine's own platform unless the app lacks amd64 or arm64.
         let pinned = !["linux/amd64", "linux/arm64"].iter().all(|m| app.platforms.iter().any(|p| p == m));
@@ -93,7 +96,21 @@ pub(super) fn check_compose(c: &Config, text: &str) {
             expected.push("restart");
         }
         assert_eq!(keys(service), expected, "service {}", app.name);
-        assert_eq!(keys(at(service, &["build"])), ["context", "dockerfile"], "no build.platforms");
+        // Each service's build gets the secrets that reach its app, and no others.
+        // In the order the config's tables load (sorted by id), as every output lists them.
+        let mut secrets = c.secrets_of(i);
+        secrets.sort();
+        let mut build = vec!["context", "dockerfile"];
+        if !secrets.is_empty() {
+            build.push("secrets");
+            let ids: Vec<&str> =
+                at(service, &["build", "secrets"]).as_sequence().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+            assert_eq!(ids, secrets, "build secrets of {}", app.name);
+        }
+        if c.build.ssh {
+            build.push("ssh");
+        }
+        assert_eq!(keys(at(service, &["build"])), build, "no build.platforms");
         for (name, value) in &app.compose_env {
             let env = at(service, &["environment"]).as_mapping().unwrap();
             assert_eq!(env.get(name).and_then(Value::as_str), Some(compose_literal(value).as_str()), "{name}");

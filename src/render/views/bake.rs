@@ -4,7 +4,8 @@
 
 use serde::Serialize;
 
-use crate::plan::Plan;
+use crate::config::Language;
+use crate::plan::{FETCH_ARGS_CARGO, FETCH_ARGS_GO, Plan, SecretPlan};
 use crate::render::tags::TagRule;
 
 #[derive(Debug, Serialize)]
@@ -19,8 +20,9 @@ pub struct BakeView<'a> {
     pub apps: Vec<BakeTarget<'a>>,
     /// The secrets read from a file: id, `SECRET_<ID>_FILE` variable, default file.
     pub secret_files: Vec<(&'a str, &'a str, &'a str)>,
-    /// Every target's `secret = [...]` entries, HCL strings as printed (a file one interpolates its variable).
-    pub secrets: Vec<String>,
+    /// The mirror settings read from the environment (`variable "GOPROXY" { default = null }`): the ones of the
+    /// languages of the apps, in a fixed order.
+    pub mirror_vars: Vec<&'static str>,
     pub ssh: bool,
 }
 
@@ -34,21 +36,18 @@ pub struct BakeTarget<'a> {
     pub platforms: Vec<&'static str>,
     /// The repository under `DOCKER_REGISTRY`, as the Makefile's `<IDENT>_IMAGE`.
     pub image_name: &'a str,
+    /// The `secret = compact([...])` entries of the secrets that reach this app, HCL expressions as printed: an
+    /// environment one a string, a file one an empty string (left out by `compact`) while its variable is empty,
+    /// as the Makefile leaves it out.
+    pub secrets: Vec<String>,
+    /// The mirror variables passed as build arguments: the environment's value, or the Dockerfile's default.
+    pub mirror_args: &'static [&'static str],
 }
 
 impl<'a> BakeView<'a> {
     pub fn new(plan: &'a Plan) -> Self {
         let app_names: Vec<&str> = plan.apps.iter().map(|a| a.name.as_str()).collect();
-        let secrets = plan
-            .build
-            .secrets
-            .iter()
-            .map(|s| match &s.env {
-                // Ids, variable names and files passed their grammars: nothing here needs escaping.
-                Some(env) => format!("\"id={},env={env}\"", s.id),
-                None => format!("\"id={},src=${{{}}}\"", s.id, s.file_var),
-            })
-            .collect();
+        let languages: Vec<Language> = plan.apps.iter().map(|a| a.language).collect();
         Self {
             secret_files: plan
                 .build
@@ -56,7 +55,11 @@ impl<'a> BakeView<'a> {
                 .iter()
                 .filter_map(|s| s.file.as_deref().map(|f| (s.id.as_str(), s.file_var.as_str(), f)))
                 .collect(),
-            secrets,
+            mirror_vars: [Language::Go, Language::Rust]
+                .into_iter()
+                .filter(|l| languages.contains(l))
+                .flat_map(|l| mirror_args(l).iter().copied())
+                .collect(),
             ssh: plan.build.ssh,
             project_name: &plan.project.name,
             app_names_text: app_names.join(", "),
@@ -72,8 +75,27 @@ impl<'a> BakeView<'a> {
                     dockerfile: &a.dockerfile_in_context,
                     platforms: a.platforms.iter().map(|p| p.oci).collect(),
                     image_name: &a.image_name,
+                    secrets: plan.build.secrets_of(&a.name).map(secret_entry).collect(),
+                    mirror_args: mirror_args(a.language),
                 })
                 .collect(),
         }
+    }
+}
+
+/// The mirror settings a language's fetch step reads from build arguments.
+fn mirror_args(language: Language) -> &'static [&'static str] {
+    match language {
+        Language::Go => FETCH_ARGS_GO,
+        Language::Rust => FETCH_ARGS_CARGO,
+    }
+}
+
+/// A secret's entry of `secret = compact([...])`. Ids, variable names and files passed their grammars: nothing
+/// here needs escaping.
+fn secret_entry(s: &SecretPlan) -> String {
+    match &s.env {
+        Some(env) => format!("\"id={},env={env}\"", s.id),
+        None => format!("{v} == \"\" ? \"\" : \"id={},src=${{{v}}}\"", s.id, v = s.file_var),
     }
 }

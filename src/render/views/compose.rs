@@ -16,7 +16,7 @@ pub struct ComposeView<'a> {
     pub services: Vec<Service<'a>>,
     /// Every named volume of every service, declared at the top level; empty when none.
     pub volumes: Vec<String>,
-    /// The build secrets every service's build mounts (top-level `secrets:`), and the SSH agent.
+    /// The build secrets (top-level `secrets:`), and the SSH agent every service's build gets.
     pub secrets: &'a [SecretPlan],
     pub ssh: bool,
 }
@@ -39,6 +39,8 @@ pub struct Service<'a> {
     pub volumes: Vec<String>,
     pub healthcheck: Option<Healthcheck<'a>>,
     pub restart: Option<&'static str>,
+    /// The ids of the build secrets that reach this app (`build.secrets`).
+    pub secrets: Vec<&'a str>,
 }
 
 #[derive(Debug, Serialize)]
@@ -53,7 +55,7 @@ pub struct Healthcheck<'a> {
 
 impl<'a> ComposeView<'a> {
     pub fn new(plan: &'a Plan) -> Self {
-        let services: Vec<Service<'a>> = plan.apps.iter().map(Service::new).collect();
+        let services: Vec<Service<'a>> = plan.apps.iter().map(|a| Service::new(a, plan)).collect();
         let pinned: Vec<String> =
             services.iter().filter(|s| s.platform.is_some()).map(|s| format!("`{}`", s.name)).collect();
         Self {
@@ -68,7 +70,7 @@ impl<'a> ComposeView<'a> {
 }
 
 impl<'a> Service<'a> {
-    fn new(app: &'a AppPlan) -> Self {
+    fn new(app: &'a AppPlan, plan: &'a Plan) -> Self {
         let first = app.platforms.first().map_or("", |p| p.oci);
         let builds = |oci: &str| app.platforms.iter().any(|p| p.oci == oci);
         let native_everywhere = MACHINE_PLATFORMS.iter().all(|m| builds(m));
@@ -93,6 +95,7 @@ impl<'a> Service<'a> {
                 retries: h.retries,
             }),
             restart: app.compose_restart,
+            secrets: plan.build.secrets_of(&app.name).map(|s| s.id.as_str()).collect(),
         }
     }
 }

@@ -119,7 +119,7 @@ impl<'a> DockerfileView<'a> {
                     if r.musl { "-musl" } else { "" }
                 ),
             }),
-            fetch: FetchView::new(&plan.build),
+            fetch: FetchView::new(&plan.build, &app.name),
             out_path: format!("/out/{}", app.bin),
             rootfs_dirs: rootfs_dirs.join(" "),
             rootfs_tini: format!("/rootfs{}", app.tini_path),

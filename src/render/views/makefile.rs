@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use crate::config::Language;
-use crate::plan::{AppPlan, BuildPlan, Plan};
+use crate::plan::{AppPlan, BuildPlan, Plan, SecretPlan};
 use crate::render::tags::TagRule;
 
 #[derive(Debug, Serialize)]
@@ -52,12 +52,12 @@ pub struct MakefileView<'a> {
     pub validate: bool,
     /// `SECRET_<ID>_FILE ?= <file>` rows of the secrets read from a file.
     pub secret_files: Vec<SecretFile<'a>>,
-    /// `SECRET_FLAGS`' value: `--secret` per secret (a file one only while its variable is set), `--ssh default`;
-    /// empty when the config declares neither.
-    pub secret_flags: String,
+    /// `secret_<id> = <flag>` rows: each secret's `--secret` flag as make text (a file one only while its
+    /// variable is set, and stopping the build when that file is missing), which the apps' flags name.
+    pub secret_flags: Vec<(String, String)>,
     /// Some app is Go: `GO_FETCH_ARGS` is defined.
     pub go_fetch_args: bool,
-    /// Some Rust app replaces crates.io with a mirror: `CARGO_FETCH_ARGS` is defined.
+    /// Some app is Rust: `CARGO_FETCH_ARGS` is defined.
     pub cargo_fetch_args: bool,
 }
 
@@ -107,7 +107,10 @@ pub struct MakefileApp<'a> {
     pub platform_slugs: Vec<PlatformRow<'a>>,
     /// ` $(GO_FETCH_ARGS)` or ` $(CARGO_FETCH_ARGS)` after `$(BUILDX)`: the mirror settings the environment
     /// passes to this app's fetch step; empty when there are none.
-    pub fetch_args: &'static str,
+    pub fetch_args: String,
+    /// `<IDENT>_SECRET_FLAGS`' value: the `secret_<id>` variables of the secrets that reach this app, and
+    /// `--ssh default`; empty when none.
+    pub secret_flags: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -134,8 +137,7 @@ impl<'a> MakefileView<'a> {
     pub fn new(plan: &'a Plan) -> Self {
         let rule = TagRule::new(&plan.tags);
         let platforms_csv = plan.platforms.iter().map(|p| p.oci).collect::<Vec<_>>().join(",");
-        let mirror = plan.build.cargo_mirror.is_some();
-        let apps = plan.apps.iter().map(|app| MakefileApp::new(app, &platforms_csv, mirror)).collect();
+        let apps = plan.apps.iter().map(|app| MakefileApp::new(app, &platforms_csv, &plan.build)).collect();
         let platform_targets = plan
             .platforms
             .iter()
@@ -185,25 +187,37 @@ impl<'a> MakefileView<'a> {
                 .iter()
                 .filter_map(|s| s.file.as_deref().map(|file| SecretFile { var: &s.file_var, file }))
                 .collect(),
-            secret_flags: secret_flags(&plan.build),
+            secret_flags: plan.build.secrets.iter().map(|s| (secret_var(s), secret_flag(s))).collect(),
             go_fetch_args: plan.apps.iter().any(|a| a.language == Language::Go),
-            cargo_fetch_args: mirror && plan.apps.iter().any(|a| a.language == Language::Rust),
+            cargo_fetch_args: plan.apps.iter().any(|a| a.language == Language::Rust),
         }
     }
 }
 
-/// `--secret` flags for `docker buildx build`, as make text: an environment secret always (buildx mounts
-/// nothing when the variable is unset), a file secret only while `SECRET_<ID>_FILE` is not empty (buildx refuses
-/// a missing file); then `--ssh default` for the agent.
-fn secret_flags(b: &BuildPlan) -> String {
-    let mut flags: Vec<String> = b
-        .secrets
-        .iter()
-        .map(|s| match &s.env {
-            Some(env) => format!("--secret id={},env={env}", s.id),
-            None => format!("$(if $({v}),--secret 'id={}$(comma)src=$({v})')", s.id, v = s.file_var),
-        })
-        .collect();
+/// The make variable holding a secret's `--secret` flag: lowercase, as the Makefile's other internal variables.
+fn secret_var(s: &SecretPlan) -> String {
+    format!("secret_{}", s.id.replace('-', "_"))
+}
+
+/// A secret's `--secret` flag for `docker buildx build`, as make text: an environment secret always (buildx
+/// mounts nothing when the variable is unset); a file secret only while `SECRET_<ID>_FILE` is not empty, and
+/// while it names no file the build stops there with a message (buildx's own error names neither the secret nor
+/// the variable). Expanded only when a recipe runs, so `make help` works without the file.
+fn secret_flag(s: &SecretPlan) -> String {
+    match &s.env {
+        Some(env) => format!("--secret id={},env={env}", s.id),
+        None => format!(
+            "$(if $({v}),$(if $(wildcard $({v})),--secret 'id={id}$(comma)src=$({v})',$(error {v}=$({v}) names no \
+             file (build secret {id}): point it at the file or set {v}= to build without the secret)))",
+            id = s.id,
+            v = s.file_var
+        ),
+    }
+}
+
+/// `<IDENT>_SECRET_FLAGS`' value for an app: the flags of the secrets that reach it, then `--ssh default`.
+fn app_secret_flags(b: &BuildPlan, app: &str) -> String {
+    let mut flags: Vec<String> = b.secrets_of(app).map(|s| format!("$({})", secret_var(s))).collect();
     if b.ssh {
         flags.push("--ssh default".to_string());
     }
@@ -211,8 +225,16 @@ fn secret_flags(b: &BuildPlan) -> String {
 }
 
 impl<'a> MakefileApp<'a> {
-    fn new(app: &'a AppPlan, project_platforms_csv: &str, cargo_mirror: bool) -> Self {
+    fn new(app: &'a AppPlan, project_platforms_csv: &str, build: &BuildPlan) -> Self {
         let platforms_var = format!("$({}_PLATFORMS)", app.ident);
+        let secret_flags = app_secret_flags(build, &app.name);
+        let mut fetch_args = match app.language {
+            Language::Go => " $(GO_FETCH_ARGS)".to_string(),
+            Language::Rust => " $(CARGO_FETCH_ARGS)".to_string(),
+        };
+        if !secret_flags.is_empty() {
+            fetch_args.push_str(&format!(" $({}_SECRET_FLAGS)", app.ident));
+        }
         Self {
             name: &app.name,
             ident: &app.ident,
@@ -228,11 +250,8 @@ impl<'a> MakefileApp<'a> {
             },
             platforms_var,
             platform_slugs: app.platforms.iter().map(|p| PlatformRow { slug: &p.slug, oci: p.oci }).collect(),
-            fetch_args: match app.language {
-                Language::Go => " $(GO_FETCH_ARGS)",
-                Language::Rust if cargo_mirror => " $(CARGO_FETCH_ARGS)",
-                Language::Rust => "",
-            },
+            fetch_args,
+            secret_flags,
         }
     }
 }

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::actions::Uses;
 use crate::config::CiStrategy;
-use crate::plan::{AppPlan, Plan, SecretPlan};
+use crate::plan::{AppPlan, BuildPlan, Plan, SecretPlan};
 use crate::render::tags::TagRule;
 
 #[derive(Debug, Serialize)]
@@ -45,8 +45,6 @@ pub struct WorkflowView<'a> {
     pub paths: &'a [String],
     /// The config's directory from the repository root, where the validate step runs; `None` at the root.
     pub working_directory: Option<&'a str>,
-    /// Build secrets, each from a repository secret through the build step's `env:` (`secret-envs`).
-    pub secrets: &'a [SecretPlan],
     /// Forward an SSH agent loaded with `ssh_ci_secret` to the builds.
     pub ssh: bool,
     pub ssh_ci_secret: &'a str,
@@ -69,6 +67,9 @@ pub struct WorkflowApp<'a> {
     pub matrix_qemu: bool,
     /// The single job's QEMU platforms, comma-separated; empty when nothing runs emulated.
     pub qemu_platforms: &'a str,
+    /// The build secrets that reach this app, each from a repository secret through the build step's `env:`
+    /// (`secret-envs`).
+    pub secrets: Vec<&'a SecretPlan>,
 }
 
 #[derive(Debug, Serialize)]
@@ -104,13 +105,12 @@ impl<'a> WorkflowView<'a> {
             timeout_minutes: ci.timeout_minutes,
             metadata_tags: rule.metadata_tags(),
             metadata_latest: rule.metadata_latest(),
-            apps: plan.apps.iter().map(|a| WorkflowApp::new(a, &ci.repo_dir)).collect(),
+            apps: plan.apps.iter().map(|a| WorkflowApp::new(a, &ci.repo_dir, &plan.build)).collect(),
             validate: ci.validate,
             validate_qemu_platforms: &ci.validate_qemu_platforms,
             version_job: plan.apps.first().map_or("", |a| a.name.as_str()),
             paths: &ci.paths,
             working_directory: (ci.repo_dir != ".").then_some(ci.repo_dir.as_str()),
-            secrets: &plan.build.secrets,
             ssh: plan.build.ssh,
             ssh_ci_secret: &plan.build.ssh_ci_secret,
         }
@@ -118,7 +118,7 @@ impl<'a> WorkflowView<'a> {
 }
 
 impl<'a> WorkflowApp<'a> {
-    fn new(app: &'a AppPlan, repo_dir: &str) -> Self {
+    fn new(app: &'a AppPlan, repo_dir: &str, build: &'a BuildPlan) -> Self {
         let emulated = app.emulated_steps > 0;
         Self {
             name: &app.name,
@@ -139,6 +139,7 @@ impl<'a> WorkflowApp<'a> {
                 .collect(),
             matrix_qemu: emulated,
             qemu_platforms: if emulated { &app.x86_foreign_csv } else { "" },
+            secrets: build.secrets_of(&app.name).collect(),
         }
     }
 }

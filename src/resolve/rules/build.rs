@@ -1,18 +1,22 @@
 //! Rules for `[build]`: secret ids and where their values come from, the CA secret, and the mirrors' grammars.
 
+use crate::config::defaults;
 use crate::config::{RawBuild, RawConfig, RawSecret};
-use crate::diagnostics::KeyPath;
+use crate::diagnostics::{Diagnostic, KeyPath};
 use crate::grammar;
 use crate::resolve::derive;
 use crate::resolve::findings::{Findings, MAX_LIST};
+use crate::suggest;
 
 /// Every `[build]` rule.
 pub fn build(raw: &RawConfig, f: &mut Findings) {
     let p = KeyPath::root().key("build");
     let b = &raw.build;
     secrets(&p.key("secrets"), b, f);
+    secret_scopes(raw, &p.key("secrets"), f);
     ca_secret(&p, b, f);
     mirrors(&p, b, f);
+    known_hosts(&p, b, f);
 }
 
 /// Each secret: its id, where its value comes from, and how the fetch steps see it; two ids may not share the
@@ -73,6 +77,48 @@ fn secret(at: &KeyPath, s: &RawSecret, f: &mut Findings) {
     }
 }
 
+/// Each secret's `apps` names apps of the config, and the secret reaches at least one app: a secret scoped to
+/// nothing is a typo or a leftover.
+fn secret_scopes(raw: &RawConfig, p: &KeyPath, f: &mut Findings) {
+    let names: Vec<&str> = raw.app.iter().map(|a| a.name.as_str()).collect();
+    for (id, s) in raw.build.secrets.iter().take(MAX_LIST) {
+        let at = p.key(id);
+        if s.apps.len() > MAX_LIST {
+            f.error(at.key("apps"), format!("too many entries ({}, at most {MAX_LIST})", s.apps.len()));
+            continue;
+        }
+        let mut known = true;
+        for (i, name) in s.apps.iter().enumerate() {
+            if names.contains(&name.as_str()) {
+                continue;
+            }
+            known = false;
+            let help = match suggest::closest(name, names.iter().copied()) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None => format!("the apps are: {}", names.join(", ")),
+            };
+            f.error_help(at.key("apps").index(i), format!("secret `{id}` names no app `{}`", shown(name)), help);
+        }
+        if known && !raw.app.is_empty() && !raw.app.iter().any(|a| derive::secret_reaches(s, a)) {
+            let languages: Vec<&str> = derive::secret_languages(s).iter().map(|l| l.name()).collect();
+            f.error_help(
+                at.clone(),
+                format!("secret `{id}` reaches no app: none of its apps is written in {}", languages.join(" or ")),
+                if s.languages.is_empty() && s.build_env.is_some() {
+                    "a `build-env` starting with `CARGO_` is for Rust apps only: set `languages` to say otherwise"
+                } else {
+                    "fix `apps` or `languages`, or remove the secret"
+                },
+            );
+        }
+    }
+}
+
+/// An app name as a message shows it: cut short, so a huge value cannot flood the terminal.
+fn shown(name: &str) -> String {
+    name.chars().take(64).collect()
+}
+
 /// `ca-secret` names a declared secret.
 fn ca_secret(p: &KeyPath, b: &RawBuild, f: &mut Findings) {
     let Some(id) = &b.ca_secret else { return };
@@ -109,6 +155,20 @@ fn mirrors(p: &KeyPath, b: &RawBuild, f: &mut Findings) {
     }
 }
 
+/// `ssh-known-hosts`: each line a plain `known_hosts` line; without `ssh` nothing reads them (a warning: the
+/// default written out, as `mkmulti init` shows it, is fine).
+fn known_hosts(p: &KeyPath, b: &RawBuild, f: &mut Findings) {
+    let Some(lines) = &b.ssh_known_hosts else { return };
+    let at = p.key("ssh-known-hosts");
+    f.check_list(&at, lines, "known_hosts line", grammar::ssh_known_host);
+    if !b.ssh && lines.iter().map(String::as_str).ne(defaults::SSH_KNOWN_HOSTS.iter().copied()) {
+        f.push(
+            Diagnostic::warning(at, "`ssh-known-hosts` does nothing without `ssh = true`")
+                .with_help("set `ssh = true`, or remove `ssh-known-hosts`"),
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -120,6 +180,32 @@ mod tests {
         assert_eq!(found(&raw, build), ["the CA secret `corp-ca` is not declared"]);
         let raw = config("[build]\nca-secret = \"corp-ca\"\n[build.secrets.corp-ca]\nfile = \"ca.pem\"\n");
         assert!(found(&raw, build).is_empty());
+    }
+
+    /// A config with one Go app named `app` and the given `[build]` text.
+    fn with_go_app(build: &str) -> RawConfig {
+        config(&format!("[[app]]\nname = \"app\"\nlanguage = \"go\"\n{build}"))
+    }
+
+    #[test]
+    fn a_secret_names_only_apps_of_the_config() {
+        let raw = with_go_app("[build.secrets.t]\napps = [\"ap\", \"zzzzzz\"]\n");
+        assert_eq!(found(&raw, build), ["secret `t` names no app `ap`", "secret `t` names no app `zzzzzz`"]);
+        let raw = with_go_app("[build.secrets.t]\napps = [\"app\"]\n");
+        assert!(found(&raw, build).is_empty());
+    }
+
+    #[test]
+    fn a_secret_must_reach_some_app() {
+        // The one app is Go: a cargo token reaches it only when `languages` says so.
+        let raw = with_go_app("[build.secrets.t]\nbuild-env = \"CARGO_REGISTRIES_X_TOKEN\"\n");
+        assert_eq!(found(&raw, build), ["secret `t` reaches no app: none of its apps is written in rust"]);
+        let raw = with_go_app(
+            "[build.secrets.t]\nbuild-env = \"CARGO_REGISTRIES_X_TOKEN\"\nlanguages = [\"go\", \"rust\"]\n",
+        );
+        assert!(found(&raw, build).is_empty());
+        let raw = with_go_app("[build.secrets.t]\nlanguages = [\"rust\"]\n");
+        assert_eq!(found(&raw, build), ["secret `t` reaches no app: none of its apps is written in rust"]);
     }
 
     #[test]
@@ -147,6 +233,33 @@ mod tests {
         }
         let raw = config("[build.secrets.t]\nbuild-env = \"CARGO_REGISTRIES_CORP_TOKEN\"\n");
         assert!(found(&raw, build).is_empty());
+    }
+
+    #[test]
+    fn known_hosts_are_plain_lines_and_need_ssh() {
+        let raw = config(
+            "[build]\nssh = true\nssh-known-hosts = [\"git.example.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMq\"]\n",
+        );
+        assert!(found(&raw, build).is_empty());
+        for bad in [
+            "git.example.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMq comment",
+            "@cert-authority *.example.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMq",
+            "git.example.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5'AAAAIOMq",
+            "git.example.com  ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMq",
+            "git.example.com ssh-dss AAAAC3NzaC1lZDI1NTE5AAAAIOMq",
+        ] {
+            let raw = config(&format!("[build]\nssh = true\nssh-known-hosts = [{:?}]\n", bad));
+            assert_eq!(found(&raw, build).len(), 1, "{bad}");
+        }
+        let raw = config("[build]\nssh-known-hosts = []\n");
+        assert_eq!(found(&raw, build), ["`ssh-known-hosts` does nothing without `ssh = true`"]);
+    }
+
+    #[test]
+    fn the_default_known_hosts_pass_their_grammar() {
+        for line in crate::config::defaults::SSH_KNOWN_HOSTS {
+            assert_eq!(grammar::ssh_known_host(line), Ok(()), "{line}");
+        }
     }
 
     #[test]
@@ -190,11 +303,15 @@ mod tests {
             ("[build.secrets.s]\nbuild-env = \"S{}\"\n", 0),
             ("[build.secrets.s]\nci-secret = \"S{}\"\n", 0),
             ("[build.secrets.\"s{}\"]\n", 0),
+            ("[build]\nssh = true\nssh-known-hosts = [\"h.example.com{} ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAA\"]\n", 0),
+            ("[build]\nssh = true\nssh-known-hosts = [\"h.example.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAA{}\"]\n", 0),
+            ("[[app]]\nname = \"a\"\nlanguage = \"go\"\n[build.secrets.s]\napps = [\"a{}\"]\n", 0),
         ];
         for (template, _) in fields {
             for atom in atoms {
                 let text = template.replace("{}", atom);
-                let Ok(raw) = toml::from_str::<RawConfig>(&format!("app = []\n[project]\nname = \"p\"\n{text}")) else {
+                let no_apps = if text.contains("[[app]]") { "" } else { "app = []\n" };
+                let Ok(raw) = toml::from_str::<RawConfig>(&format!("{no_apps}[project]\nname = \"p\"\n{text}")) else {
                     continue;
                 };
                 if !found(&raw, build).is_empty() {
@@ -217,7 +334,9 @@ mod tests {
                     })
                     .chain([b.ca_secret.as_ref(), b.goproxy.as_ref(), b.gosumdb.as_ref(), b.cargo_mirror.as_ref()])
                     .flatten()
-                    .chain(b.goprivate.iter());
+                    .chain(b.goprivate.iter())
+                    .chain(b.ssh_known_hosts.iter().flatten())
+                    .chain(b.secrets.values().flat_map(|s| s.apps.iter()));
                 for v in strings {
                     assert!(!v.contains(SINK_CHARS), "{text:?} was accepted with {v:?}\n{value}");
                 }
