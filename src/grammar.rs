@@ -147,6 +147,25 @@ static VERSION: LazyLock<Regex> = LazyLock::new(|| re(VERSION_PATTERN));
 pub const HTTPS_URL_PATTERN: &str = r"^https://[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~%/-]*)?$";
 static URL: LazyLock<Regex> = LazyLock::new(|| re(HTTPS_URL_PATTERN));
 
+/// A Go module path (`mkmulti new --module`): a lowercase domain with a dot for the first element, then
+/// `/`-separated elements of letters, digits, `-`, `_`, `~` and inner dots (golang.org/x/mod/module's
+/// `CheckPath`, narrowed: no element starts or ends with a dot).
+pub const GO_MODULE_PATTERN: &str =
+    r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+(/[A-Za-z0-9_~-]+(\.[A-Za-z0-9_~-]+)*)*$";
+/// The longest Go module path accepted.
+pub const GO_MODULE_MAX: usize = 255;
+static GO_MODULE: LazyLock<Regex> = LazyLock::new(|| re(GO_MODULE_PATTERN));
+
+/// A template variable's value (`mkmulti new --var KEY=VALUE`) unless its manifest gives a pattern: words,
+/// digits and `._,:/@+()-`, never a quote, backslash, `$`, backtick, `#`, brace, `<>`, `&`, `|`, `;` or a line
+/// break, so it cannot end a string or start an expansion in any source file it lands in.
+pub const TEMPLATE_TEXT_PATTERN: &str = r"^[A-Za-z0-9][A-Za-z0-9 ._,:/@+()-]{0,199}$";
+static TEMPLATE_TEXT: LazyLock<Regex> = LazyLock::new(|| re(TEMPLATE_TEXT_PATTERN));
+
+/// A template variable's name: a Jinja identifier in lowercase.
+pub const TEMPLATE_VARIABLE_PATTERN: &str = r"^[a-z_][a-z0-9_]{0,63}$";
+static TEMPLATE_VARIABLE: LazyLock<Regex> = LazyLock::new(|| re(TEMPLATE_VARIABLE_PATTERN));
+
 /// An SPDX license expression, flat (`MIT OR Apache-2.0`).
 pub const SPDX_PATTERN: &str = r"^[A-Za-z0-9.+-]+( (AND|OR|WITH) [A-Za-z0-9.+-]+)*$";
 static SPDX: LazyLock<Regex> = LazyLock::new(|| re(SPDX_PATTERN));
@@ -514,6 +533,29 @@ pub fn cargo_mirror(v: &str) -> Check {
         "a crates.io mirror is `sparse+https://host/path/` or a git index `https://host/path`, with no credentials, \
          query or quotes",
     )
+}
+
+pub fn go_module(v: &str) -> Check {
+    if v.len() > GO_MODULE_MAX {
+        return Err(format!("a Go module path has at most {GO_MODULE_MAX} characters"));
+    }
+    matches(
+        &GO_MODULE,
+        v,
+        "a Go module path is a lowercase domain with a dot, then `/`-separated elements (like `example.com/team/api`)",
+    )
+}
+
+pub fn template_text(v: &str) -> Check {
+    matches(
+        &TEMPLATE_TEXT,
+        v,
+        "a value is 1 to 200 letters, digits, spaces and `._,:/@+()-`, starting with a letter or digit",
+    )
+}
+
+pub fn template_variable(v: &str) -> Check {
+    matches(&TEMPLATE_VARIABLE, v, "a variable name is lowercase letters, digits and `_`, not starting with a digit")
 }
 
 /// The longest free-text value, in bytes. BuildKit's parser reads a Dockerfile line of at most 64 KiB, and a value

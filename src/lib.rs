@@ -13,6 +13,7 @@ pub mod doctor;
 pub mod grammar;
 pub mod images;
 pub mod init;
+pub mod new;
 
 pub mod parse;
 pub mod plan;

@@ -126,6 +126,19 @@ fn schema_platforms_are_the_platform_table() {
 fn grammar_samples() -> Vec<(&'static str, &'static str, Vec<&'static str>, Vec<&'static str>)> {
     use mkmulti::grammar::*;
     vec![
+        (
+            "go module",
+            GO_MODULE_PATTERN,
+            vec!["example.com/x", "github.com/Acme/a-b_c.d/v2"],
+            vec!["example/x", "Example.com/x", "a.com/.x", "a.com//x", "a.com/x\"", ""],
+        ),
+        (
+            "template text",
+            TEMPLATE_TEXT_PATTERN,
+            vec!["A service", "a/b (c), d@e+f:g"],
+            vec!["x\"; rm -rf /", "$(id)", "a\nb", "{{7*7}}", " a", ""],
+        ),
+        ("template variable", TEMPLATE_VARIABLE_PATTERN, vec!["description", "_x1"], vec!["1x", "A", "a-b", ""]),
         ("name", NAME_PATTERN, vec!["pixelzx", "realtime-svg", "a1"], vec!["Pixel", "a--b", "-a", "a_b", "é", ""]),
         ("binary", BINARY_PATTERN, vec!["app", "App_1.x-y"], vec!["-x", ".x", "a b", "ä"]),
         ("path component", PATH_COMPONENT_PATTERN, vec!["a", "a.b", "a__b", "a---b"], vec!["a/b", "A", "a___b", "a-"]),

@@ -9,6 +9,8 @@
 //! - `monorepo`: apps built from their own module directories (`context`), a workflow at the repository's top
 //!   (`ci.root`), through the real binary;
 //! - `guide`: `MULTIARCH.md` names only make targets and scripts that are generated; its diagrams are whole;
+//! - `new`: `mkmulti new` for every built-in template and a user template fixture, its refusals (nothing
+//!   written), hostile variable values, git's first commit, and `mkmulti add`;
 //! - `invalid`: every config in `fixtures/invalid/` fails with the snapshotted diagnostics;
 //! - `scripts`: the generated shell scripts, run with stub `docker` and `uname` commands;
 //! - `workflow`: the GitHub Actions workflow parsed as YAML, in every strategy and pinning variant;
@@ -26,6 +28,7 @@ mod invalid;
 mod makefile;
 mod modules;
 mod monorepo;
+mod new;
 mod properties;
 mod reserved;
 mod schema;

@@ -75,6 +75,7 @@ pub(super) fn cmd_init(args: InitArgs) -> u8 {
         ports: args.ports,
         platforms: args.platforms,
         no_lockfile: args.no_lockfile,
+        new_repository: false,
     };
     let stdin = std::io::stdin();
     let outcome = if !args.yes && stdin.is_terminal() {
@@ -91,13 +92,10 @@ pub(super) fn cmd_init(args: InitArgs) -> u8 {
                 stdout.print(&format!("keep       {} (not mkmulti's: {})\n", kept.file, kept_how(&kept.how)));
             }
             stdout.print(&ports_report(&project));
-            let schema = args.dir.join(".mkmulti").join("multiarch.schema.json");
-            let written = std::fs::create_dir_all(schema.parent().expect("has a parent"))
-                .and_then(|_| std::fs::write(&schema, crate::schema::json()));
-            match written {
-                Ok(()) => stdout.print(&format!("create     {} (for editor completion)\n", schema.display())),
+            match init::write_editor_schema(&args.dir) {
+                Ok(schema) => stdout.print(&format!("create     {} (for editor completion)\n", schema.display())),
                 Err(e) => {
-                    eprint(&format!("mkmulti: cannot write {}: {e}\n", schema.display()));
+                    eprint(&format!("mkmulti: {e}\n"));
                     return stdout.finish(exit::IO);
                 }
             }

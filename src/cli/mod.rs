@@ -7,6 +7,7 @@
 mod generate;
 mod init;
 mod json;
+mod new;
 mod output;
 
 use std::fmt::Write as _;
@@ -36,7 +37,9 @@ pub mod exit {
 
 const AFTER_HELP: &str = "\
 Examples:
+  mkmulti new my-svc                a new repository from a template (mkmulti new --list)
   mkmulti init                      scaffold multiarch.toml from the Go or Rust project here
+  mkmulti add services/billing      add the app in a directory to multiarch.toml
   mkmulti check                     validate multiarch.toml and print the resolved plan
   mkmulti check --format json       the same as one JSON document, for tools
   mkmulti generate                  write Dockerfile, Makefile, compose.yaml, scripts and workflow
@@ -58,6 +61,12 @@ pub enum Command {
     /// Write a commented multiarch.toml for the Go or Rust project in DIR
     #[command(after_help = init::AFTER_HELP)]
     Init(init::InitArgs),
+    /// Create a new repository from a template: sources, multiarch.toml, every generated file, git
+    #[command(after_help = new::NEW_AFTER_HELP)]
+    New(new::NewArgs),
+    /// Add the app in PATH to an existing multiarch.toml and regenerate
+    #[command(after_help = new::ADD_AFTER_HELP)]
+    Add(new::AddArgs),
     /// Write every output the config asks for
     #[command(
         after_help = "Examples:\n  mkmulti generate\n  mkmulti generate --config deploy/multiarch.toml --out .\n  mkmulti generate --check\n  mkmulti generate --dry-run\n  mkmulti generate --check --format json\n\nA generated file edited by hand is not overwritten unless --force is given; to keep an edit,\nturn that output off in the config's [output] table and own the file."
@@ -136,6 +145,8 @@ pub enum Format {
 pub fn run(cli: Cli) -> ExitCode {
     let code = match cli.command {
         Command::Init(args) => init::cmd_init(args),
+        Command::New(args) => new::cmd_new(args),
+        Command::Add(args) => new::cmd_add(args),
         Command::Generate { config, out, check, dry_run, force, format } => {
             let mode = match (check, dry_run) {
                 (true, _) => Mode::Check,

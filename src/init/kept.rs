@@ -95,6 +95,8 @@ mod tests {
             source: None,
             ports: Vec::new(),
             ports_from: None,
+            healthcheck: false,
+            context: None,
         }
     }
 

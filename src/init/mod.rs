@@ -33,7 +33,7 @@ pub use prompt::Terminal;
 pub use registry::{DetectedRegistry, repository_top};
 
 pub use crate::toml_fmt::toml_str;
-pub use scaffold::render;
+pub use scaffold::{render, render_app};
 
 use go::detect_go;
 use rust::detect_rust;
@@ -77,6 +77,9 @@ pub struct InitOptions {
     pub platforms: Option<Vec<String>>,
     /// `--no-lockfile`: never run `cargo generate-lockfile` for a Rust project without `Cargo.lock`.
     pub no_lockfile: bool,
+    /// The directory becomes a repository of its own (`mkmulti new`): no `ci.root` up to an enclosing
+    /// repository, and the registry from the flag or the Go module path, never an enclosing repository's remote.
+    pub new_repository: bool,
 }
 
 /// What `init` did.
@@ -146,6 +149,11 @@ pub struct DetectedApp {
     pub ports: Vec<u16>,
     /// Where `ports` came from, for the scaffold's comment: `detected in cmd/api/main.go:12`, `from --port`.
     pub ports_from: Option<String>,
+    /// The binary answers `BIN healthcheck` (a template said so): the scaffold turns the image's health check on.
+    pub healthcheck: bool,
+    /// The app's directory relative to the config's (`services/api`), when it is not the config's own
+    /// (`mkmulti add`): its `context`.
+    pub context: Option<String>,
 }
 
 /// Why `init` could not write a scaffold. Every variant names the directory, file or flag involved.
@@ -201,24 +209,7 @@ pub fn init(opts: &InitOptions, terminal: Option<&mut Terminal>) -> Result<InitO
     if !opts.force && exists(&path)? {
         return Ok(InitOutcome::KeptExisting { path });
     }
-    let mut project = detect(&opts.dir, opts.lang)?;
-    project.kept = kept::kept_files(&opts.dir, &project.apps);
-    project.ci_root = registry::ci_root(&opts.dir);
-    project.registry = match &opts.registry {
-        Some(flag) => Some(
-            registry::from_flag(flag)
-                .map_err(|message| InitError::InvalidFlag { flag: format!("--registry {flag}"), message })?,
-        ),
-        None => registry::detect(&opts.dir, project.module.as_deref()),
-    };
-    ports::detect(&opts.dir, &mut project);
-    ports::apply_args(&mut project, &opts.ports)?;
-    if let Some(list) = &opts.platforms {
-        let platforms = prompt::platforms(list, project.language)
-            .map_err(|message| InitError::InvalidFlag { flag: "--platforms".into(), message })?;
-        project.platforms = platforms.map(|p| (p, "from --platforms".to_string()));
-    }
-    let mut lockfile = lockfile::plan(&opts.dir, project.language, opts.no_lockfile, std::env::var_os("PATH"));
+    let (mut project, mut lockfile) = prepare(opts)?;
     if let Some(terminal) = terminal {
         let asked = prompt::Flags {
             registry: opts.registry.is_some(),
@@ -240,6 +231,40 @@ pub fn init(opts: &InitOptions, terminal: Option<&mut Terminal>) -> Result<InitO
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(InitOutcome::KeptExisting { path }),
         Err(source) => Err(InitError::Write { path, source }),
     }
+}
+
+/// Detection and the flags, without asking or writing: the project the scaffold is rendered from, and what
+/// to do about a missing `Cargo.lock`.
+pub fn prepare(opts: &InitOptions) -> Result<(DetectedProject, Lockfile), InitError> {
+    let mut project = detect(&opts.dir, opts.lang)?;
+    project.kept = kept::kept_files(&opts.dir, &project.apps);
+    project.ci_root = if opts.new_repository { None } else { registry::ci_root(&opts.dir) };
+    project.registry = match &opts.registry {
+        Some(flag) => Some(
+            registry::from_flag(flag)
+                .map_err(|message| InitError::InvalidFlag { flag: format!("--registry {flag}"), message })?,
+        ),
+        None if opts.new_repository => registry::from_module(project.module.as_deref()),
+        None => registry::detect(&opts.dir, project.module.as_deref()),
+    };
+    ports::detect(&opts.dir, &mut project);
+    ports::apply_args(&mut project, &opts.ports)?;
+    if let Some(list) = &opts.platforms {
+        let platforms = prompt::platforms(list, project.language)
+            .map_err(|message| InitError::InvalidFlag { flag: "--platforms".into(), message })?;
+        project.platforms = platforms.map(|p| (p, "from --platforms".to_string()));
+    }
+    let lockfile = lockfile::plan(&opts.dir, project.language, opts.no_lockfile, std::env::var_os("PATH"));
+    Ok((project, lockfile))
+}
+
+/// The JSON schema beside the config (`.mkmulti/multiarch.schema.json`, which the scaffold's first line names),
+/// for editor completion; returns its path.
+pub fn write_editor_schema(dir: &Path) -> Result<PathBuf, InitError> {
+    let schema = dir.join(".mkmulti").join("multiarch.schema.json");
+    let written = fs::create_dir_all(schema.parent().expect("has a parent"))
+        .and_then(|_| fs::write(&schema, crate::schema::json()));
+    written.map(|()| schema.clone()).map_err(|source| InitError::Write { path: schema, source })
 }
 
 /// Finds the project in `dir`: `go.mod` for Go, `Cargo.toml` for Rust, or the one `lang` names. With `lang`

@@ -46,10 +46,13 @@ pub fn detect(dir: &Path, module: Option<&str>) -> Option<DetectedRegistry> {
         namespace: Some(namespace),
         from: "the git remote origin".into(),
     });
-    from_remote.or_else(|| {
-        let (host, namespace) = forge_registry(module?)?;
-        Some(DetectedRegistry { host, namespace: Some(namespace), from: "the Go module path".into() })
-    })
+    from_remote.or_else(|| from_module(module))
+}
+
+/// The registry of the forge a Go module path points at (`github.com/acme/api` -> `ghcr.io/acme`).
+pub fn from_module(module: Option<&str>) -> Option<DetectedRegistry> {
+    let (host, namespace) = forge_registry(module?)?;
+    Some(DetectedRegistry { host, namespace: Some(namespace), from: "the Go module path".into() })
 }
 
 /// How many directories above `dir` the git repository's top is (0: `dir` itself), if `dir` is inside one. `.git`

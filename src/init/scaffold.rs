@@ -48,11 +48,7 @@ pub fn render(project: &DetectedProject) -> String {
     for table in keys.iter().filter(|k| k.table && !k.path.contains('.')) {
         if table.path == "app" {
             for app in &project.apps {
-                out.push(String::new());
-                out.push(format!("# {}", table.summary()));
-                out.push("[[app]]".to_string());
-                let raw = raw_app(project, app);
-                table_lines(&keys, "app", project, Some((app, &raw)), &mut out);
+                out.push(app_table(&keys, project, app));
             }
         } else {
             out.push(String::new());
@@ -64,6 +60,20 @@ pub fn render(project: &DetectedProject) -> String {
     let mut text = out.join("\n");
     text.push('\n');
     text
+}
+
+/// One app's `[[app]]` table, with the blank line and summary above it: a part of [`render`], and what
+/// `mkmulti add` appends to an existing config.
+pub fn render_app(project: &DetectedProject, app: &DetectedApp) -> String {
+    app_table(&schema::keys(), project, app)
+}
+
+fn app_table(keys: &[Key], project: &DetectedProject, app: &DetectedApp) -> String {
+    let table = keys.iter().find(|k| k.table && k.path == "app").expect("the config has [[app]]");
+    let mut out = vec![String::new(), format!("# {}", table.summary()), "[[app]]".to_string()];
+    let raw = raw_app(project, app);
+    table_lines(keys, "app", project, Some((app, &raw)), &mut out);
+    out.join("\n")
 }
 
 /// The lines of one table: its keys, and the keys of the tables inside it as dotted keys (`go.version`).
@@ -158,10 +168,15 @@ fn detected(path: &str, project: &DetectedProject, app: Option<(&DetectedApp, &R
         }),
         ("app.go.version", _) => project.go_version.as_deref().and_then(|v| active(toml_str(v))),
         ("app.rust.version", _) => project.rust_version.as_deref().and_then(|v| active(toml_str(v))),
-        ("app.healthcheck.command", Some((_, raw))) => Some(Line {
+        ("app.context", Some((app, _))) => app.context.as_deref().and_then(|c| active(toml_str(c))),
+        ("app.healthcheck.command", Some((app, raw))) => Some(Line {
             value: format!("[{}, {}]", toml_str(derive::bin(raw)), toml_str("healthcheck")),
-            active: false,
-            note: defaults::in_words("app.healthcheck").map(|w| format!("default: {w}")),
+            active: app.healthcheck,
+            note: if app.healthcheck {
+                Some("the binary's `healthcheck` command GETs its own health endpoint".into())
+            } else {
+                defaults::in_words("app.healthcheck").map(|w| format!("default: {w}"))
+            },
         }),
         ("ci.root", _) => project.ci_root.as_ref().map(|up| Line {
             value: toml_str(up),
@@ -243,6 +258,9 @@ fn raw_app(project: &DetectedProject, app: &DetectedApp) -> RawApp {
     }
     if let Some(package) = &app.package {
         table.insert("package".into(), package.clone().into());
+    }
+    if let Some(context) = &app.context {
+        table.insert("context".into(), context.clone().into());
     }
     if !app.ports.is_empty() {
         let ports: Vec<toml::Value> = app.ports.iter().map(|p| toml::Value::Integer(i64::from(*p))).collect();
