@@ -11,6 +11,7 @@
 #    Then a service config below a repository's top: examples/go-monorepo's
 #    services/api with its own multiarch.toml and `ci.root = "../.."`, so its
 #    workflow is written at the copy's top (as GitHub needs it).
+#    Then every built-in template's repository made by `mkmulti new`.
 # 3. Runs scripts/check-generated.sh (passing --zizmor through) over all the
 #    generated directories: hadolint, BuildKit's parser, actionlint, the
 #    compose and workflow schemas, shellcheck, make -n, Bake, and Mermaid's
@@ -173,6 +174,18 @@ TOML
     # The top (the workflow, the Dockerfile below) and the service (Makefile, compose.yaml, scripts).
     [[ $status -eq 0 ]] && generated+=("$repo" "$repo/services/api")
 fi
+
+# Every built-in template's repository, as `mkmulti new` writes it (its own config and every generated file),
+# checked like the examples: new/<template>.
+mkdir "$work/new"
+while read -r template _; do
+    repo="new/$template"
+    out=""
+    status=0
+    out="$("$mkmulti" new "new-$template" --template "$template" --dir "$work/$repo" --no-git 2>&1)" || status=$?
+    report mkmulti-new "$template" "$status" "$out"
+    [[ $status -eq 0 ]] && generated+=("$repo")
+done < <("$mkmulti" new --list)
 
 # --- 3. lint the generated files ---------------------------------------------------
 # Stream check-generated's report, but fold its closing count into ours.

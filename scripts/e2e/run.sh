@@ -14,6 +14,8 @@
 #   --example NAME   only that example of examples/ (repeatable); default every examples/*/multiarch.toml and
 #                    the fresh projects of fresh.sh, scaffolded by `mkmulti init`
 #   --fresh          the fresh projects too, with --example
+#   --new TEMPLATE   a repository made by `mkmulti new` from that built-in template (repeatable); default: every
+#                    built-in template (`mkmulti new --list`) when no --example is given
 #   --bench          also the benchmark figures: warm rebuild, bare compile per target (the physical limit),
 #                    the QEMU counterfactual, `mkmulti generate` times (scripts/bench runs this)
 #   --keep           leave the stack (or the online registry) running at the end
@@ -34,6 +36,7 @@ ROOT=$(cd "$HERE/../.." && pwd)
 
 MODE=offline
 EXAMPLES=()
+NEW_TEMPLATES=()
 BENCH=0
 KEEP=0
 REPORT_DIR=$ROOT/target/e2e
@@ -52,6 +55,7 @@ while [ $# -gt 0 ]; do
     --mode) MODE=${2:-}; shift 2 ;;
     --example) EXAMPLES+=("${2:-}"); shift 2 ;;
     --fresh) FRESH_FLAG=1; shift ;;
+    --new) NEW_TEMPLATES+=("${2:-}"); shift 2 ;;
     --bench) BENCH=1; shift ;;
     --keep) KEEP=1; shift ;;
     --report) REPORT_DIR=${2:-}; shift 2 ;;
@@ -66,8 +70,10 @@ while [ $# -gt 0 ]; do
 done
 case $MODE in offline|online) ;; *) echo "run.sh: --mode is offline or online" >&2; exit 2 ;; esac
 FRESH=${FRESH_FLAG:-0}
-if [ ${#EXAMPLES[@]} = 0 ]; then
+ALL_NEW=0
+if [ ${#EXAMPLES[@]} = 0 ] && [ ${#NEW_TEMPLATES[@]} = 0 ]; then
   FRESH=1
+  ALL_NEW=1
   for f in "$ROOT"/examples/*/multiarch.toml; do EXAMPLES+=("$(basename "$(dirname "$f")")"); done
 fi
 for ex in "${EXAMPLES[@]}"; do
@@ -394,6 +400,16 @@ run_fresh() { # NAME
   run_example "$name" "$src" "$sub"
 }
 
+# A repository made by `mkmulti new` from a built-in template, untouched, then run like an example: its own
+# config and generated files, built for every platform, pushed, validated, each image run.
+run_new() { # TEMPLATE
+  local template=$1 name=new-$1 src=$WORK/src-new-$1
+  rm -rf "$src"
+  checked "$name" "" "" new "$RUN_DIR/logs/new-$name.log" "$MKMULTI" new "$name" --template "$template" --dir "$src" \
+    --no-git || return 0
+  run_example "$name" "$src"
+}
+
 # The seed-style comparison: go-hello's generated Dockerfile against a labelled copy whose build stage is not
 # pinned to $BUILDPLATFORM, each built cold for QEMU_PLATFORMS. Figures only.
 qemu_counterfactual() {
@@ -463,6 +479,10 @@ main() {
   if [ "$FRESH" = 1 ]; then
     for name in fresh-go-cmd fresh-rust-bin fresh-go-root fresh-rust-ws fresh-rust-srv fresh-go-service fresh-go-vendor; do run_fresh "$name"; done
   fi
+  if [ "$ALL_NEW" = 1 ]; then
+    mapfile -t NEW_TEMPLATES < <("$MKMULTI" new --list | awk '{ print $1 }')
+  fi
+  for template in "${NEW_TEMPLATES[@]}"; do run_new "$template"; done
   if [ "$BENCH" = 1 ]; then
     [[ " ${EXAMPLES[*]} " == *" go-hello "* ]] && qemu_counterfactual
     generate_bench
