@@ -20,11 +20,11 @@ Examples:
   mkmulti new web --template ./golden-template --var description='The web front end'
   mkmulti new web --template https://github.com/acme/golden-template.git
 
-Writes NAME/ (or --dir): the template's sources, multiarch.toml, every generated file, a LICENSE with
---license, then `git init -b main` and a first commit unless --no-git. Nothing is written when the
-template, a variable or a path is refused, or when the directory exists and is not empty. On a
-terminal, new asks for the template (without --template or --lang) and each template variable not
-given with --var; Enter takes the default shown.";
+Writes NAME/ (or --dir): the template's sources, multiarch.toml, every generated file, a LICENSE
+with --license, then `git init -b main` and a first commit unless --no-git. Nothing is written
+when the template, a variable or a path is refused, or when the directory exists and is not
+empty. On a terminal, new asks for the template (without --template or --lang) and each
+template variable not given with --var; Enter takes the default shown.";
 
 pub(super) const ADD_AFTER_HELP: &str = "\
 Examples:
