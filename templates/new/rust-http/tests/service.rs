@@ -1,0 +1,99 @@
+//! The built binary as a process: the version line, a health check against a running server, and a clean
+//! stop on SIGTERM.
+
+use std::env::consts::{ARCH, OS};
+use std::io::{BufRead, BufReader, Read};
+use std::net::SocketAddr;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use {{ crate }}::get;
+
+const BIN: &str = env!("CARGO_BIN_EXE_{{ name }}");
+
+/// Waits up to `limit` for `child` to exit; kills it and fails the test when it does not.
+fn wait_for_exit(child: &mut Child, limit: Duration) -> ExitStatus {
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().expect("the child's status") {
+            return status;
+        }
+        if start.elapsed() > limit {
+            child.kill().ok();
+            panic!("still running {limit:?} after SIGTERM");
+        }
+        thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn version_prints_name_version_and_platform() {
+    let out = Command::new(BIN)
+        .arg("--version")
+        .output()
+        .expect("running the binary");
+    assert!(out.status.success());
+    let expected = format!(
+        "{} {} ({OS}/{ARCH})\n",
+        env!("CARGO_PKG_NAME"),
+        env!("CARGO_PKG_VERSION")
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout), expected);
+}
+
+#[test]
+fn unknown_commands_are_usage_errors() {
+    let out = Command::new(BIN)
+        .arg("frobnicate")
+        .output()
+        .expect("running the binary");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).starts_with("usage: "));
+}
+
+#[test]
+fn serves_passes_its_healthcheck_and_stops_cleanly_on_sigterm() {
+    // PORT=0: the system picks a free port, and the first line on stderr says which.
+    let mut server = Command::new(BIN)
+        .env("PORT", "0")
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starting the server");
+    let mut stderr = BufReader::new(server.stderr.take().expect("piped stderr"));
+    let mut first = String::new();
+    stderr.read_line(&mut first).expect("its first line");
+    let addr: SocketAddr = first
+        .trim_end()
+        .rsplit(' ')
+        .next()
+        .and_then(|a| a.parse().ok())
+        .expect(&first);
+
+    let (status, body) = get(addr, "/healthz", Duration::from_secs(5)).expect("GET /healthz");
+    assert_eq!((status, body.as_str()), (200, r#"{"status":"ok"}"#));
+    let check = Command::new(BIN)
+        .arg("healthcheck")
+        .env("PORT", addr.port().to_string())
+        .status();
+    assert!(check.expect("running healthcheck").success());
+
+    // std cannot send a signal without `unsafe`: kill(1) does it.
+    let kill = Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status();
+    assert!(kill.expect("running kill").success());
+    let status = wait_for_exit(&mut server, Duration::from_secs(5));
+    assert_eq!(status.code(), Some(0), "{status}");
+    let mut rest = String::new();
+    stderr
+        .read_to_string(&mut rest)
+        .expect("the rest of stderr");
+    assert!(rest.contains("stopping"), "{rest}");
+
+    let after = Command::new(BIN)
+        .arg("healthcheck")
+        .env("PORT", addr.port().to_string())
+        .status();
+    assert_eq!(after.expect("running healthcheck").code(), Some(1));
+}
