@@ -156,6 +156,32 @@ fn refusals_write_nothing() {
     refused(&["x", "--template", "FIXTURE/broken"], "src/broken.txt:3: undefined value");
     refused(&["Bad_Name"], "NAME `Bad_Name`");
     refused(&["x", "--module", "not a module"], "--module `not a module`");
+    refused(&["1api", "--template", "go-http"], "NAME `1api`: must start with a letter");
+    refused(&["self", "--template", "rust-cli"], "NAME `self`: Cargo refuses it");
+    refused(&["std", "--template", "rust-http"], "NAME `std`: Cargo refuses it");
+}
+
+#[test]
+fn rust_workspace_gives_each_service_its_port_and_health_check() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = mkmulti(tmp.path())
+        .args(["new", "shop", "--template", "rust-workspace", "--port", "9000", "--no-git"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let dir = tmp.path().join("shop");
+    let config = fs::read_to_string(dir.join("multiarch.toml")).unwrap();
+    // The backend listens next to the frontend: `port + 1`, computed by the template from the numeric `port`.
+    for (app, port) in [("shop-backend", 9001), ("shop-frontend", 9000)] {
+        let table = &config[config.find(&format!("name = \"{app}\"")).unwrap_or_else(|| panic!("{config}"))..];
+        assert!(table.contains(&format!("\nports = [{port}]")), "{app}: {config}");
+        assert!(table.contains(&format!("\nhealthcheck.command = [\"{app}\", \"healthcheck\"]")), "{app}: {config}");
+    }
+    let frontend = fs::read_to_string(dir.join("frontend/src/main.rs")).unwrap();
+    assert!(frontend.contains("\"127.0.0.1:9001\""), "{frontend}");
+    for image in ["Dockerfile.shop-backend", "Dockerfile.shop-frontend"] {
+        assert!(dir.join(image).is_file(), "{:?}", files_under(&dir));
+    }
 }
 
 #[test]

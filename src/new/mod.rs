@@ -25,7 +25,7 @@ pub mod manifest;
 pub mod render;
 pub mod source;
 
-use manifest::{MANIFEST_FILE, Manifest};
+use manifest::{MANIFEST_FILE, Manifest, TemplateLanguage};
 use render::{OutFile, Vars};
 use source::Template;
 
@@ -191,6 +191,66 @@ fn ask(
     }
 }
 
+/// Names a Rust template's package cannot have: Rust's keywords (strict and reserved, 2024 edition) and the crates
+/// of the standard library, which Cargo refuses or whose builds fail (`{{crate}}` names the library too).
+const RUST_RESERVED: &[&str] = &[
+    "abstract",
+    "as",
+    "async",
+    "await",
+    "become",
+    "box",
+    "break",
+    "const",
+    "continue",
+    "crate",
+    "do",
+    "dyn",
+    "else",
+    "enum",
+    "extern",
+    "false",
+    "final",
+    "fn",
+    "for",
+    "gen",
+    "if",
+    "impl",
+    "in",
+    "let",
+    "loop",
+    "macro",
+    "match",
+    "mod",
+    "move",
+    "mut",
+    "override",
+    "priv",
+    "pub",
+    "ref",
+    "return",
+    "self",
+    "static",
+    "struct",
+    "super",
+    "trait",
+    "true",
+    "try",
+    "type",
+    "typeof",
+    "unsafe",
+    "unsized",
+    "use",
+    "virtual",
+    "where",
+    "while",
+    "yield",
+    "std",
+    "core",
+    "alloc",
+    "proc_macro",
+];
+
 /// The variables: the built-in ones from NAME and the flags, then the manifest's from `--var`, a prompt or their
 /// default; each value checked against its grammar or pattern.
 pub fn variables(
@@ -201,8 +261,22 @@ pub fn variables(
 ) -> Result<Vars, NewError> {
     let mut vars = Vars::new();
     crate::grammar::name(&opts.name).map_err(|why| NewError::Usage(format!("NAME `{}`: {why}", opts.name)))?;
+    if !opts.name.starts_with(|c: char| c.is_ascii_lowercase()) {
+        return Err(NewError::Usage(format!(
+            "NAME `{}`: must start with a letter (it names the workflow's job, a Cargo package, a Go binary)",
+            opts.name
+        )));
+    }
+    let crate_name = opts.name.replace('-', "_");
+    if manifest.language == TemplateLanguage::Rust && RUST_RESERVED.contains(&crate_name.as_str()) {
+        return Err(NewError::Usage(format!(
+            "NAME `{}`: Cargo refuses it as a package name (a Rust keyword or a standard library crate): pick \
+             another, e.g. `{}-app`",
+            opts.name, opts.name
+        )));
+    }
     vars.insert("name".into(), opts.name.clone());
-    vars.insert("crate".into(), opts.name.replace('-', "_"));
+    vars.insert("crate".into(), crate_name);
     let module = opts.module.clone().unwrap_or_else(|| format!("{DEFAULT_MODULE_PREFIX}/{}", opts.name));
     crate::grammar::go_module(&module).map_err(|why| NewError::Usage(format!("--module `{module}`: {why}")))?;
     vars.insert("module".into(), module);
@@ -407,7 +481,9 @@ fn fill(
             ports,
             platforms: opts.platforms.clone(),
             no_lockfile: false,
-            new_repository: !opts.no_git,
+            // The directory is a repository of its own, with --no-git too: its workflow and registry never come
+            // from a repository around it (`mkmulti add` is for a service inside one).
+            new_repository: true,
         };
         let (mut project, lockfile) = init::prepare(&init_opts)?;
         project.name = opts.name.clone();

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use minijinja::syntax::SyntaxConfig;
-use minijinja::{Environment, UndefinedBehavior};
+use minijinja::{Environment, UndefinedBehavior, Value};
 
 use super::NewError;
 use super::manifest::Globs;
@@ -41,10 +41,24 @@ fn environment() -> Environment<'static> {
     env
 }
 
+/// The values templates see: every variable a string, except `port`, a number (a template may compute a second
+/// port from it, as rust-workspace's backend does).
+fn context(vars: &Vars) -> BTreeMap<&str, Value> {
+    vars.iter()
+        .map(|(k, v)| {
+            let value = match (k.as_str(), v.parse::<u16>()) {
+                ("port", Ok(port)) => Value::from(port),
+                _ => Value::from(v.as_str()),
+            };
+            (k.as_str(), value)
+        })
+        .collect()
+}
+
 /// Renders one string (a manifest's `[scaffold]` entry) with the variables; `what` names it in errors.
 pub fn render_str(text: &str, vars: &Vars, what: &str) -> Result<String, NewError> {
     let env = environment();
-    env.render_str(text, vars).map_err(|e| NewError::Render(format!("{what}: {}", describe(&e))))
+    env.render_str(text, context(vars)).map_err(|e| NewError::Render(format!("{what}: {}", describe(&e))))
 }
 
 /// Every file of the template as it lands in the new repository, sorted by path.
@@ -78,7 +92,7 @@ pub fn render_files(template: &Template, vars: &Vars) -> Result<Vec<OutFile>, Ne
             env.add_template_owned(file.path.clone(), text.to_string())
                 .map_err(|e| NewError::Render(format!("{label}: {}", describe(&e))))?;
             let tmpl = env.get_template(&file.path).expect("just added");
-            tmpl.render(vars).map_err(|e| NewError::Render(format!("{label}: {}", describe(&e))))?.into_bytes()
+            tmpl.render(context(vars)).map_err(|e| NewError::Render(format!("{label}: {}", describe(&e))))?.into_bytes()
         } else {
             file.bytes.clone()
         };
