@@ -14,8 +14,8 @@
 #   --example NAME   only that example of examples/ (repeatable); default every examples/*/multiarch.toml and
 #                    the fresh projects of fresh.sh, scaffolded by `mkmulti init`
 #   --fresh          the fresh projects too, with --example
-#   --new TEMPLATE   a repository made by `mkmulti new` from that built-in template (repeatable); default: every
-#                    built-in template (`mkmulti new --list`) when no --example is given
+#   --new TEMPLATE   a repository made by `mkmulti new` from that built-in template, or `user-template` (the
+#                    tests' user template fixture); repeatable; default: all of them when no --example is given
 #   --bench          also the benchmark figures: warm rebuild, bare compile per target (the physical limit),
 #                    the QEMU counterfactual, `mkmulti generate` times (scripts/bench runs this)
 #   --keep           leave the stack (or the online registry) running at the end
@@ -49,7 +49,7 @@ DIR=${MKMULTI_E2E_DIR:-$HOME/.cache/mkmulti-e2e}
 PORT=${MKMULTI_E2E_PORT:-5230}
 export MKMULTI_E2E_DIR=$DIR MKMULTI_E2E_PORT=$PORT
 
-usage() { sed -n '5,24p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '5,29p' "$0" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
   case $1 in
     --mode) MODE=${2:-}; shift 2 ;;
@@ -400,13 +400,14 @@ run_fresh() { # NAME
   run_example "$name" "$src" "$sub"
 }
 
-# A repository made by `mkmulti new` from a built-in template, untouched, then run like an example: its own
-# config and generated files, built for every platform, pushed, validated, each image run.
-run_new() { # TEMPLATE
-  local template=$1 name=new-$1 src=$WORK/src-new-$1
+# A repository made by `mkmulti new` from a template (a built-in one's name, or a directory), untouched, then run
+# like an example: its own config and generated files, built for every platform, pushed, validated, each image run.
+run_new() { # NAME TEMPLATE [new's options...]
+  local name=$1 template=$2 src=$WORK/src-$1
+  shift 2
   rm -rf "$src"
   checked "$name" "" "" new "$RUN_DIR/logs/new-$name.log" "$MKMULTI" new "$name" --template "$template" --dir "$src" \
-    --no-git || return 0
+    --no-git "$@" || return 0
   run_example "$name" "$src"
 }
 
@@ -481,8 +482,16 @@ main() {
   fi
   if [ "$ALL_NEW" = 1 ]; then
     mapfile -t NEW_TEMPLATES < <("$MKMULTI" new --list | awk '{ print $1 }')
+    NEW_TEMPLATES+=(user-template)
   fi
-  for template in "${NEW_TEMPLATES[@]}"; do run_new "$template"; done
+  for template in "${NEW_TEMPLATES[@]}"; do
+    if [ "$template" = user-template ]; then
+      # A user template: the integration tests' fixture (variables, a copied file, a directory named by one).
+      run_new new-user-template "$ROOT/tests/fixtures/new/user" --var "owner=Platform Team"
+    else
+      run_new "new-$template" "$template"
+    fi
+  done
   if [ "$BENCH" = 1 ]; then
     [[ " ${EXAMPLES[*]} " == *" go-hello "* ]] && qemu_counterfactual
     generate_bench
