@@ -27,9 +27,12 @@
 #                                  of X.mk runs through it, and X.mk's help
 #                                  target (its own default goal) lists them all
 #   docker-bake.hcl                python-hcl2 parses it; the default group
-#                                  names exactly the targets; each target has
+#                                  names exactly the image targets, the test
+#                                  group the test-stage ones; each target has
 #                                  a dockerfile that exists (relative to its
-#                                  context, as Bake reads it) and platforms
+#                                  context, as Bake reads it); image targets
+#                                  have platforms, test targets none and the
+#                                  output type=cacheonly
 #   .dockerignore                  present (when there is a Dockerfile) and
 #                                  holds at least one pattern
 #   MULTIARCH.md                   every ```mermaid block parses with Mermaid's
@@ -194,15 +197,24 @@ for block in doc.get("group", []):
     for name, body in block.items():
         groups[unquote(name)] = [unquote(t) for t in body.get("targets", [])]
 bad = []
-if sorted(groups.get("default", [])) != sorted(targets):
-    bad.append(f"default group {groups.get('default')} != targets {sorted(targets)}")
+# A target of a Dockerfile's test stage builds for the builder's own platform and keeps nothing: it is in the
+# `test` group, not the default one.
+tests = sorted(n for n, b in targets.items() if unquote(b.get("target", "")) == "test")
+images = sorted(n for n in targets if n not in tests)
+if sorted(groups.get("default", [])) != images:
+    bad.append(f"default group {groups.get('default')} != image targets {images}")
+if sorted(groups.get("test", [])) != tests:
+    bad.append(f"test group {groups.get('test')} != test targets {tests}")
 for name, body in targets.items():
     dockerfile = unquote(body.get("dockerfile", ""))
     context = unquote(body.get("context", "."))
     # Bake joins a relative dockerfile to the target's context.
     if not dockerfile or not os.path.isfile(os.path.join(context, dockerfile)):
         bad.append(f"target {name}: dockerfile {dockerfile!r} missing from context {context!r}")
-    if not body.get("platforms"):
+    if name in tests:
+        if body.get("platforms") or [unquote(o) for o in body.get("output", [])] != ["type=cacheonly"]:
+            bad.append(f"target {name}: a test target has no platforms and the output type=cacheonly")
+    elif not body.get("platforms"):
         bad.append(f"target {name}: no platforms")
 for b in bad:
     print(f"{path}: {b}")

@@ -338,6 +338,8 @@ pub struct AppPlan {
     pub runtime_libraries: Vec<String>,
     pub package_manager: Option<PackageManager>,
     pub build_args: Vec<(String, String)>,
+    /// The Dockerfile has a `test` stage running the app's unit tests on the build machine (`make test`).
+    pub test: bool,
     pub go: Option<GoPlan>,
     pub rust: Option<RustPlan>,
     /// The compose restart policy; `None` for an app that neither listens nor has a health check (a one-shot
@@ -390,6 +392,9 @@ pub struct RustPlan {
     pub cargo: &'static str,
     /// Flags of the build: `--locked --profile release --target "$CARGO_BUILD_TARGET" -p backend ...`.
     pub build_flags: String,
+    /// Flags of the `test` stage's `cargo test`: locked, offline (the fetch stage fetched every crate), and the
+    /// build's package and feature selection, for the build machine (no `--target`).
+    pub test_flags: String,
     /// Flags of `cargo chef cook`: the build's, without the package selection when the whole workspace is cooked.
     pub cook_flags: String,
     /// The cook covers the whole workspace (no feature flags), so every app of the workspace shares its layer.

@@ -58,6 +58,7 @@ fn project(language: Language) -> DetectedProject {
         platforms: None,
         ci_root: None,
         kept: Vec::new(),
+        tests: None,
     }
 }
 

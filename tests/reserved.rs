@@ -8,13 +8,17 @@ use regex::Regex;
 use crate::util;
 
 /// Configs beside the examples that reach every template branch: cgo, musl, cargo-chef, tini, packages, build
-/// packages and runtime libraries.
+/// packages, runtime libraries and test stages.
 const EXTRA: &[&str] = &[
     "[[app]]\nname = \"a\"\nlanguage = \"go\"\ngo.cgo = true\ngo.goamd64 = \"v3\"\ninit = true\n",
     "[[app]]\nname = \"a\"\nlanguage = \"rust\"\nrust.libc = \"musl\"\nrust.cache = \"chef\"\nruntime = \"alpine\"\npackages = [\"curl\"]\n",
     "[[app]]\nname = \"a\"\nlanguage = \"rust\"\nrust.cache = \"chef\"\nrust.features = [\"x\"]\n",
     "[[app]]\nname = \"a\"\nlanguage = \"rust\"\nbuild-packages = [\"libssl-dev\"]\nruntime-libraries = [\"libssl3\"]\n",
     "[[app]]\nname = \"a\"\nlanguage = \"go\"\ngo.cgo = true\nbuild-packages = [\"zlib1g-dev\"]\nruntime-libraries = [\"zlib1g\"]\n",
+    "[[app]]\nname = \"a\"\nlanguage = \"go\"\ngo.tags = [\"netgo\"]\ntest = true\n",
+    "[[app]]\nname = \"a\"\nlanguage = \"go\"\ngo.cgo = true\nbuild-packages = [\"zlib1g-dev\"]\ntest = true\n",
+    "[[app]]\nname = \"a\"\nlanguage = \"rust\"\nrust.cache = \"chef\"\nbuild-packages = [\"libssl-dev\"]\ntest = true\n",
+    "[[app]]\nname = \"a\"\nlanguage = \"rust\"\nrust.libc = \"musl\"\ntest = true\n",
     "[[app]]\nname = \"a\"\nlanguage = \"rust\"\n[[app]]\nname = \"b\"\nlanguage = \"go\"\n[build]\nssh = true\n\
      ca-secret = \"ca\"\ncargo-mirror = \"sparse+https://m.example.com/\"\ngoproxy = \"https://p.example.com\"\n\
      [build.secrets.ca]\nfile = \"ca.pem\"\n[build.secrets.t]\nbuild-env = \"CARGO_REGISTRIES_X_TOKEN\"\n",

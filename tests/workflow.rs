@@ -297,3 +297,36 @@ fn without_a_namespace_every_job_stops_first_except_on_pull_requests() {
     // With a namespace there is no such step.
     assert!(!workflow_of(&example_with("realtime-svg", "", "")).contains("Stop until the registry"));
 }
+
+#[test]
+fn the_test_job_runs_the_test_stages_and_every_image_build_waits_for_it() {
+    for strategy in ["single", "native"] {
+        // realtime-svg has two apps; only the frontend turns its tests off.
+        let config = example_with("realtime-svg", &format!("strategy = \"{strategy}\""), "")
+            .replacen("\n[ci]\n", "\n[build]\ntest = true\n\n[ci]\n", 1)
+            .replacen("\nname = \"frontend\"\n", "\nname = \"frontend\"\ntest = false\n", 1);
+        let text = workflow_of(&config);
+        common_rules(&text);
+        let wf = parse(&text);
+        let test = job(&wf, "test");
+        let tests: Vec<&Value> = steps(test)
+            .iter()
+            .filter(|st| {
+                st.get("uses").and_then(Value::as_str).is_some_and(|u| u.starts_with("docker/build-push-action@"))
+            })
+            .collect();
+        assert_eq!(tests.len(), 1, "{strategy}: one test step, the backend's");
+        let with = get(tests[0], "with");
+        assert_eq!((s(get(with, "target")), s(get(with, "outputs"))), ("test", "type=cacheonly"));
+        assert!(with.get("platforms").is_none() && with.get("push").is_none(), "the runner's own platform, no push");
+        assert_eq!(s(get(with, "file")), "Dockerfile.backend");
+        let builds: Vec<&str> =
+            if strategy == "native" { vec!["backend-build", "frontend-build"] } else { vec!["backend", "frontend"] };
+        for id in builds {
+            assert_eq!(s(get(job(&wf, id), "needs")), "test", "{strategy}: {id}");
+        }
+    }
+    let wf = parse(&workflow_of(&example_with("realtime-svg", "", "")));
+    assert!(jobs(&wf).get("test").is_none());
+    assert!(job(&wf, "backend").get("needs").is_none());
+}

@@ -5,6 +5,8 @@ Python 3.11 standard library only. Each subcommand is one small job; run.sh call
 
   overlay --out FILE CONFIG OVERLAY...   merge offline overlays into a copy of an example's config
   apps --mkmulti BIN CONFIG              one line per app: what the harness needs to build, run and check it
+  test-target --mkmulti BIN CONFIG       the Makefile's unit-test target (`test`, `docker-test` when included), or
+                                         nothing when no app runs its tests in the build
   compile-script --mkmulti BIN CONFIG APP   sh script timing the bare compile of APP per platform
   ca-file --mkmulti BIN CONFIG           the file of build.ca-secret, mounted for the bare compile (or nothing)
   counterfactual DOCKERFILE OUT          the QEMU counterfactual: build stage not pinned to $BUILDPLATFORM
@@ -145,11 +147,8 @@ def cmd_overlay(args) -> None:
 
 
 # -------------------------------------------------------------------------------------------- plan facts
-def plan_apps(mkmulti: str, config: str) -> dict[str, dict]:
-    """Per app name, the app as mkmulti resolved it: `plan.apps[]` of `mkmulti check --format json` (README,
-    "Machine-readable output"), in the config's order. Read from it: `name`, `language`, `context`, `dockerfile`, `bin`,
-    `builder_image`, and per platform (`platforms[]`) `oci`, `goarch`, `goarm`, `rust_target`, `linker`,
-    `cross_packages`."""
+def plan_of(mkmulti: str, config: str) -> dict:
+    """The plan of `mkmulti check --format json` (README, "Machine-readable output")."""
     run = subprocess.run([mkmulti, "check", "--format", "json", "--config", config], capture_output=True, text=True)
     try:
         doc = json.loads(run.stdout)
@@ -159,7 +158,14 @@ def plan_apps(mkmulti: str, config: str) -> dict[str, dict]:
         errors = [f"{d['file']}:{d['line']}:{d['column']}: {d['message']}" if d["line"] else d["message"]
                   for d in doc["diagnostics"] if d["severity"] == "error"]
         die(f"mkmulti check: {config} is invalid: " + "; ".join(errors))
-    apps = {app["name"]: app for app in doc["plan"]["apps"]}
+    return doc["plan"]
+
+
+def plan_apps(mkmulti: str, config: str) -> dict[str, dict]:
+    """Per app name, the app as mkmulti resolved it: `plan.apps[]`, in the config's order. Read from it: `name`,
+    `language`, `context`, `dockerfile`, `bin`, `builder_image`, `test`, and per platform (`platforms[]`) `oci`,
+    `goarch`, `goarm`, `rust_target`, `linker`, `cross_packages`."""
+    apps = {app["name"]: app for app in plan_of(mkmulti, config)["apps"]}
     if not apps:
         die(f"no apps in the plan of {config}")
     return apps
@@ -208,6 +214,13 @@ def cmd_apps(args) -> None:
         source = main_source(context, app, facts["language"], binary).relative_to(config_path.parent)
         print("\t".join([name, facts["language"], facts["dockerfile"], app.get("image", name), binary, platforms,
                          US.join(smoke), str(source), facts["builder_image"]]))
+
+
+def cmd_test_target(args) -> None:
+    plan = plan_of(args.mkmulti, args.config)
+    if any(app["test"] for app in plan["apps"]):
+        # A Makefile written to be included prefixes the names a project's own Makefile has too (Makefile.j2).
+        print("test" if plan["output"]["makefile-path"] == "Makefile" else "docker-test")
 
 
 # The compile script runs in the builder image on this platform (run.sh: `docker run --platform linux/amd64`):
@@ -672,6 +685,10 @@ def main() -> None:
     s.add_argument("--mkmulti", required=True)
     s.add_argument("config")
     s.set_defaults(fn=cmd_apps)
+    s = sub.add_parser("test-target")
+    s.add_argument("--mkmulti", required=True)
+    s.add_argument("config")
+    s.set_defaults(fn=cmd_test_target)
     s = sub.add_parser("compile-script")
     s.add_argument("--mkmulti", required=True)
     s.add_argument("config")

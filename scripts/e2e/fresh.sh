@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Writes a fresh project that nobody tuned for mkmulti, for the end-to-end harness to run `mkmulti init` and
 # `mkmulti generate` on and build (scripts/e2e/README.md):
-#   fresh-go-cmd    a Go module with its command under cmd/ and an internal package (no registry in sight)
-#   fresh-rust-bin  a Cargo package with a library and a binary whose name differs from the package's
+#   fresh-go-cmd    a Go module with its command under cmd/ and an internal package with a unit test (no
+#                   registry in sight): `init` turns `build.test` on, so its tests run in the build
+#   fresh-rust-bin  a Cargo package with a library (with a unit test: `build.test` on) and a binary whose name
+#                   differs from the package's
 #   fresh-go-root   a Go module whose main package is the module root
 #   fresh-rust-ws   a Cargo workspace of two members, each a binary: two apps, two images
 #   fresh-rust-srv  one Cargo package with two binaries (src/main.rs, an HTTP server on a literal port, and
@@ -33,6 +35,21 @@ import (
 // Line is `NAME VERSION (OS/ARCH)`.
 func Line(name, version string) string {
 	return fmt.Sprintf("%s %s (%s/%s)", name, version, runtime.GOOS, runtime.GOARCH)
+}
+GO
+    cat >"$dir/internal/banner/banner_test.go" <<'GO'
+package banner
+
+import (
+	"runtime"
+	"testing"
+)
+
+func TestLineNamesThePlatform(t *testing.T) {
+	want := "fresh-tool 1.0 (" + runtime.GOOS + "/" + runtime.GOARCH + ")"
+	if got := Line("fresh-tool", "1.0"); got != want {
+		t.Fatalf("Line = %q, want %q", got, want)
+	}
 }
 GO
     cat >"$dir/cmd/fresh-tool/main.go" <<'GO'
@@ -67,6 +84,16 @@ GO
 /// `NAME VERSION (OS/ARCH)`.
 pub fn line(name: &str) -> String {
     format!("{name} {} ({}/{})", env!("CARGO_PKG_VERSION"), std::env::consts::OS, std::env::consts::ARCH)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_line_names_the_version_and_platform() {
+        let line = super::line("x");
+        assert!(line.starts_with("x 0.3.1 ("), "{line}");
+        assert!(line.ends_with(&format!("/{})", std::env::consts::ARCH)), "{line}");
+    }
 }
 RS
     cat >"$dir/src/bin/fresh-svc.rs" <<'RS'

@@ -300,7 +300,7 @@ run_example() { # EXAMPLE [SOURCE_DIR [CONFIG_DIR]]: an example of examples/, or
   # config is in its CONFIG_DIR (default `.`; a service below a repository's top, whose workflow goes to the top)
   local ex=$1 src=${2:-$ROOT/examples/$1} sub=${3:-.} work=$WORK/$1 logs=$RUN_DIR/logs/$1 meta skip note overlays=()
   local line failed=0 proj=$WORK/$1/${3:-.} tc_sum tc_max tc_n
-  local app language image platforms smoke source builder ref platform smoke_args=() apps=()
+  local app language image platforms smoke source builder ref platform smoke_args=() apps=() test_target
   mkdir -p "$logs"
   log "== $ex"
   cp -a "$src" "$work"
@@ -334,6 +334,14 @@ run_example() { # EXAMPLE [SOURCE_DIR [CONFIG_DIR]]: an example of examples/, or
 
   make_vars "$TAG"
   checked "$ex" "" "" buildx-setup "$logs/buildx-setup.log" make -C "$proj" buildx-setup "${MAKE_VARS[@]}" || return 0
+  # `build.test`: the unit tests run in the build (the Dockerfiles' test stage, this machine's platform) before
+  # any image is built, as the workflow's test job does; a failing test stops the example here.
+  test_target=$("${PY[@]}" test-target --mkmulti "$MKMULTI" "$proj/multiarch.toml") || {
+    record "$ex" "" "" test FAIL 0 "could not read the plan"; return 0; }
+  if [ -n "$test_target" ]; then
+    checked "$ex" "" "" test "$logs/test.log" make -C "$proj" "$test_target" "${MAKE_VARS[@]}" || return 0
+    figure "$ex" "" "" test_s "$STEP_SECONDS" s "make $test_target: every app's test stage, build cache as found"
+  fi
   prune_cache
   if ! checked "$ex" "" all build-push "$logs/build-push.log" make -C "$proj" docker-push-multi "${MAKE_VARS[@]}"; then
     return 0

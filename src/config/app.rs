@@ -170,6 +170,10 @@ pub struct RawApp {
     #[schemars(example = &["libssl3", "zlib1g"], inner(regex(pattern = grammar::DEBIAN_PACKAGE_PATTERN)))]
     pub runtime_libraries: Vec<String>,
 
+    /// Run this app's unit tests in the build (its Dockerfile's `test` stage, `make test-<app>`). Default:
+    /// `build.test`.
+    pub test: Option<bool>,
+
     /// Build arguments passed to `docker build` (`--build-arg NAME=VALUE`) and declared in the build stage.
     #[serde(default)]
     #[schemars(extend("propertyNames" = { "pattern": grammar::ENV_NAME_PATTERN }))]

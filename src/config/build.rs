@@ -1,5 +1,6 @@
 //! The `[build]` table: what every app's dependency fetch step may use besides the sources: named build secrets,
-//! the SSH agent, an extra CA bundle, and dependency mirrors (Go module proxy, a crates.io mirror).
+//! the SSH agent, an extra CA bundle, and dependency mirrors (Go module proxy, a crates.io mirror); and whether
+//! the build runs the apps' unit tests.
 //!
 //! Secrets reach only the fetch steps (`go mod download`, `cargo fetch`), through BuildKit's
 //! `RUN --mount=type=secret`: never an `ARG` or `ENV`, never a layer. Mirrors are not secrets: plain build
@@ -12,10 +13,18 @@ use serde::{Deserialize, Serialize};
 use super::{Language, defaults};
 use crate::grammar;
 
-/// What the dependency fetch steps may use: secrets, the SSH agent, an extra CA bundle and mirrors.
+/// What the dependency fetch steps may use (secrets, the SSH agent, an extra CA bundle and mirrors), and whether
+/// the apps' unit tests run.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RawBuild {
+    /// Run each app's unit tests inside the build, on the build machine and never emulated. Every Dockerfile gets
+    /// a `test` stage (`go test ./...` of the app's module, `cargo test` of its package) with the build's own
+    /// toolchain, dependencies, build packages and secrets; `make test` builds it, and the workflow's image builds
+    /// wait for it. A plain build never runs it. Off by default, since tests may need services a build lacks; an
+    /// app's own `test` overrides it.
+    pub test: bool,
+
     /// Named build secrets, `[build.secrets.<id>]`, mounted in the dependency fetch step of the apps they apply
     /// to (`apps`, `languages`; default every app), never in a layer or the image's history. The id is lowercase
     /// letters, digits, `-` and `_`. Example:

@@ -102,6 +102,7 @@ pub const DERIVED: &[(&str, &str)] = &[
     ("app.smoke-mode", "`server` for an app with ports or a health check and no `smoke-test`, else `command`"),
     ("app.compose.restart", "`unless-stopped` for an app with ports or a health check, else `no` (a one-shot command)"),
     ("app.dockerfile", "`Dockerfile` in the app's context, `Dockerfile.<name>` when other apps build from it too"),
+    ("app.test", "`build.test`"),
     ("app.builder-image", "`golang:<go.version>-bookworm` or `rust:<rust.version>-bookworm`"),
     (
         "ci.username-secret",

@@ -59,6 +59,7 @@ pub(super) fn detect_go(dir: &Path) -> Result<DetectedProject, InitError> {
         platforms: None,
         ci_root: None,
         kept: Vec::new(),
+        tests: None,
     })
 }
 

@@ -25,6 +25,7 @@ pub mod prompt;
 mod registry;
 pub(crate) mod rust;
 mod scaffold;
+mod unit_tests;
 
 pub use kept::{Keep, Kept, PROPOSED_MAKEFILE_PATH, proposed_dockerfile};
 pub use lockfile::{Lockfile, LockfileOutcome};
@@ -127,6 +128,9 @@ pub struct DetectedProject {
     /// mkmulti's Makefile and Dockerfiles beside them, and turns any other such output off, so `generate`
     /// leaves them alone.
     pub kept: Vec<Kept>,
+    /// A file that shows the project has unit tests (`main_test.go`, `src/lib.rs`): the scaffold turns
+    /// `build.test` on. `None` when none was found.
+    pub tests: Option<String>,
 }
 
 /// One binary to build into an image.
@@ -281,13 +285,15 @@ pub fn detect(dir: &Path, lang: Option<LangChoice>) -> Result<DetectedProject, I
     }
     let has_go = exists(&dir.join("go.mod"))?;
     let has_cargo = exists(&dir.join("Cargo.toml"))?;
-    match (lang, has_go, has_cargo) {
-        (Some(LangChoice::Go), true, _) | (None, true, false) => detect_go(dir),
-        (Some(LangChoice::Rust), _, true) | (None, false, true) => detect_rust(dir),
-        (None, true, true) => Err(InitError::Ambiguous { dir: dir.to_path_buf() }),
-        (None, false, false) => Err(InitError::NoProject { dir: dir.to_path_buf() }),
-        (Some(choice), _, _) => Ok(starting_point(dir, choice.into())),
-    }
+    let mut project = match (lang, has_go, has_cargo) {
+        (Some(LangChoice::Go), true, _) | (None, true, false) => detect_go(dir)?,
+        (Some(LangChoice::Rust), _, true) | (None, false, true) => detect_rust(dir)?,
+        (None, true, true) => return Err(InitError::Ambiguous { dir: dir.to_path_buf() }),
+        (None, false, false) => return Err(InitError::NoProject { dir: dir.to_path_buf() }),
+        (Some(choice), _, _) => starting_point(dir, choice.into()),
+    };
+    project.tests = unit_tests::find(dir, project.language);
+    Ok(project)
 }
 
 /// Turns any text into the name grammar `^[a-z0-9]+(-[a-z0-9]+)*$` (at most 63 characters): lowercase,
@@ -330,6 +336,7 @@ fn starting_point(dir: &Path, language: Language) -> DetectedProject {
         platforms: None,
         ci_root: None,
         kept: Vec::new(),
+        tests: None,
     }
 }
 

@@ -86,6 +86,7 @@ pub(super) fn detect_rust(dir: &Path) -> Result<DetectedProject, InitError> {
         platforms: None,
         ci_root: None,
         kept: Vec::new(),
+        tests: None,
     })
 }
 

@@ -178,6 +178,11 @@ fn detected(path: &str, project: &DetectedProject, app: Option<(&DetectedApp, &R
                 defaults::in_words("app.healthcheck").map(|w| format!("default: {w}"))
             },
         }),
+        ("build.test", _) => project.tests.as_ref().map(|file| Line {
+            value: "true".into(),
+            active: true,
+            note: Some(format!("the project has unit tests: {}", toml_str(file))),
+        }),
         ("ci.root", _) => project.ci_root.as_ref().map(|up| Line {
             value: toml_str(up),
             active: true,
@@ -235,6 +240,8 @@ fn derived(path: &str, app: Option<&RawApp>, project: &DetectedProject) -> Optio
         ("app.runtime-image", Some(raw)) => derive::runtime_image(raw).map(|i| toml_str(&i)),
         ("app.builder-image", Some(raw)) => Some(toml_str(&derive::builder_image(raw))),
         ("app.compose.restart", Some(raw)) => Some(toml_str(derive::compose_restart(raw).name())),
+        // Follows `build.test`, which the scaffold turns on when the project has tests.
+        ("app.test", _) => Some(project.tests.is_some().to_string()),
         ("app.smoke-mode", Some(raw)) => Some(toml_str(derive::smoke_mode(raw).name())),
         ("app.smoke-test", Some(raw)) => {
             Some(toml_list(&derive::smoke_test(raw).iter().map(String::as_str).collect::<Vec<_>>()))

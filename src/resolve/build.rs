@@ -183,6 +183,7 @@ fn app(raw: &RawConfig, a: &RawApp, registry: &RegistryPlan) -> AppPlan {
         runtime_libraries: a.runtime_libraries.clone(),
         package_manager: base.package_manager,
         build_args: pairs(&a.build_args),
+        test: derive::test(raw, a),
         go: (a.language == Language::Go).then(|| go(a)),
         rust: (a.language == Language::Rust).then(|| rust(a)),
         // `no` is compose's own default, so it is not written.
@@ -229,6 +230,7 @@ fn rust(a: &RawApp) -> RustPlan {
     RustPlan {
         cargo: if musl { "cargo zigbuild" } else { "cargo build" },
         build_flags: format!("{common}{selection}"),
+        test_flags: format!("--locked --offline{selection}"),
         cook_flags,
         cook_whole_workspace,
         version: derive::rust_version(a).to_string(),

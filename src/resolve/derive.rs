@@ -41,6 +41,11 @@ pub fn musl(app: &RawApp) -> bool {
     app.language == Language::Rust && app.rust.libc.unwrap_or(defaults::RUST_LIBC) == RustLibc::Musl
 }
 
+/// The app's unit tests run in its build: its own `test`, else the project's `build.test`.
+pub fn test(raw: &RawConfig, app: &RawApp) -> bool {
+    app.test.unwrap_or(raw.build.test)
+}
+
 /// A Go app built with cgo.
 pub fn cgo(app: &RawApp) -> bool {
     app.language == Language::Go && app.go.cgo

@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use crate::config::Language;
-use crate::plan::{FETCH_ARGS_CARGO, FETCH_ARGS_GO, Plan, SecretPlan};
+use crate::plan::{AppPlan, FETCH_ARGS_CARGO, FETCH_ARGS_GO, Plan, SecretPlan};
 use crate::render::tags::TagRule;
 
 #[derive(Debug, Serialize)]
@@ -17,6 +17,8 @@ pub struct BakeView<'a> {
     pub tags_comment: Vec<String>,
     pub registry_prefix: &'a str,
     pub app_names: Vec<&'a str>,
+    /// The `test` group: every app's test target, in table order; empty when no app runs its tests.
+    pub test_targets: Vec<String>,
     pub apps: Vec<BakeTarget<'a>>,
     /// The secrets read from a file: id, `SECRET_<ID>_FILE` variable, default file.
     pub secret_files: Vec<(&'a str, &'a str, &'a str)>,
@@ -42,6 +44,8 @@ pub struct BakeTarget<'a> {
     pub secrets: Vec<String>,
     /// The mirror variables passed as build arguments: the environment's value, or the Dockerfile's default.
     pub mirror_args: &'static [&'static str],
+    /// `test-<app>`: the target of the app's Dockerfile's `test` stage, when it runs its unit tests.
+    pub test_target: Option<String>,
 }
 
 impl<'a> BakeView<'a> {
@@ -66,6 +70,7 @@ impl<'a> BakeView<'a> {
             tags_comment: TagRule::new(&plan.tags).bake_comment(),
             registry_prefix: &plan.registry.prefix,
             app_names,
+            test_targets: plan.apps.iter().filter_map(test_target).collect(),
             apps: plan
                 .apps
                 .iter()
@@ -77,10 +82,16 @@ impl<'a> BakeView<'a> {
                     image_name: &a.image_name,
                     secrets: plan.build.secrets_of(&a.name).map(secret_entry).collect(),
                     mirror_args: mirror_args(a.language),
+                    test_target: test_target(a),
                 })
                 .collect(),
         }
     }
+}
+
+/// The Bake target of an app's unit tests, as the Makefile's per-app test target is named.
+fn test_target(a: &AppPlan) -> Option<String> {
+    a.test.then(|| format!("test-{}", a.name))
 }
 
 /// The mirror settings a language's fetch step reads from build arguments.

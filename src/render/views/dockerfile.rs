@@ -5,6 +5,7 @@
 
 use serde::Serialize;
 
+use crate::config::Language;
 use crate::images::PackageManager;
 use crate::plan::{AppPlan, Plan, ToolsPlan};
 
@@ -19,6 +20,8 @@ pub struct DockerfileView<'a> {
     pub rust: Option<RustView>,
     /// The fetch steps' secrets, SSH agent, CA bundle and mirrors (`[build]`).
     pub fetch: FetchView,
+    /// The `test` stage, when the app's unit tests run in the build.
+    pub test: Option<TestView>,
     /// Where the build stage leaves the binary: `/out/<bin>`.
     pub out_path: String,
     /// The rootfs directories the user owns: home and every volume, under `/rootfs`, space-separated.
@@ -38,6 +41,57 @@ pub struct DockerfileView<'a> {
     pub env_statements: Vec<Vec<&'a (String, String)>>,
 }
 
+/// The `test` stage: the app's unit tests on the build machine, from the stage that holds its dependencies.
+#[derive(Debug, Serialize, PartialEq, Eq)]
+pub struct TestView {
+    /// The stage it starts from: Go's `modules` (the modules downloaded, before any target's toolchain), Rust's
+    /// `cargo` (the builder with the crates.io mirror, before the cross linkers).
+    pub from: &'static str,
+    /// The stage whose stamp file it waits for (Rust's `fetch`), when `from` does not already follow it.
+    pub wait_for: Option<&'static str>,
+    pub stamp: &'static str,
+    /// Debian packages installed for the build machine's own architecture: `pkg-config` and the app's build
+    /// packages; empty without build packages (the builder image has the native compiler).
+    pub packages: Vec<String>,
+    /// The `RUN`'s mounts: the sources and the build's own caches (the downloaded dependencies, the compiler's
+    /// cache), so the tests read what the build reads.
+    pub mounts: Vec<String>,
+}
+
+impl TestView {
+    fn new(project: &str, app: &AppPlan) -> Self {
+        let packages = if app.build_packages.is_empty() {
+            Vec::new()
+        } else {
+            std::iter::once("pkg-config".to_string()).chain(app.build_packages.iter().cloned()).collect()
+        };
+        let bind = "--mount=type=bind,target=.".to_string();
+        let cache = |target: &str| format!("--mount=type=cache,target={target}");
+        match app.language {
+            Language::Go => Self {
+                from: "modules",
+                wait_for: None,
+                stamp: "",
+                packages,
+                mounts: vec![bind, cache("/go/pkg/mod"), cache("/root/.cache/go-build")],
+            },
+            // Native test builds get a target directory of their own: the targets' builds are per platform.
+            Language::Rust => Self {
+                from: "cargo",
+                wait_for: Some("fetch"),
+                stamp: "/crates-fetched",
+                packages,
+                mounts: vec![
+                    bind,
+                    cache("/usr/local/cargo/registry"),
+                    cache("/usr/local/cargo/git/db"),
+                    format!("{},id={project}-cargo-test,sharing=locked", cache("/cargo-target")),
+                ],
+            },
+        }
+    }
+}
+
 #[derive(Debug, Serialize)]
 pub struct Label<'a> {
     pub key: &'static str,
@@ -47,7 +101,8 @@ pub struct Label<'a> {
 #[derive(Debug, Serialize)]
 pub struct GoView<'a> {
     pub cgo: bool,
-    /// The builder stage: `go` when cgo toolchain stages derive from it, else the build stage itself.
+    /// The builder stage: `go` when cgo toolchain stages derive from it, `modules` when the build and test
+    /// stages do, else the build stage itself.
     pub builder_stage: &'static str,
     /// `CGO_ENABLED`'s value.
     pub cgo_enabled: &'static str,
@@ -67,6 +122,7 @@ pub struct RustView {
     pub cook_flags: String,
     pub cargo: &'static str,
     pub build_flags: String,
+    pub test_flags: String,
     pub profile_dir: String,
     /// The id of the target-directory cache mount: per project, platform and libc, shared by its apps.
     pub target_cache_id: String,
@@ -92,7 +148,11 @@ impl<'a> DockerfileView<'a> {
             tools: &plan.tools,
             go: app.go.as_ref().map(|g| GoView {
                 cgo: g.cgo,
-                builder_stage: if g.cgo { "go" } else { "build" },
+                builder_stage: match (g.cgo, app.test) {
+                    (true, _) => "go",
+                    (false, true) => "modules",
+                    (false, false) => "build",
+                },
                 cgo_enabled: if g.cgo { "1" } else { "0" },
                 goamd64: g.goamd64.as_deref(),
                 tags: g.tags.join(","),
@@ -112,6 +172,7 @@ impl<'a> DockerfileView<'a> {
                 cook_flags: r.cook_flags.clone(),
                 cargo: r.cargo,
                 build_flags: r.build_flags.clone(),
+                test_flags: r.test_flags.clone(),
                 profile_dir: r.profile_dir.clone(),
                 target_cache_id: format!(
                     "{}-cargo-target-${{TARGETARCH}}${{TARGETVARIANT}}{}",
@@ -120,6 +181,7 @@ impl<'a> DockerfileView<'a> {
                 ),
             }),
             fetch: FetchView::new(&plan.build, &app.name),
+            test: app.test.then(|| TestView::new(&project.name, app)),
             out_path: format!("/out/{}", app.bin),
             rootfs_dirs: rootfs_dirs.join(" "),
             rootfs_tini: format!("/rootfs{}", app.tini_path),
@@ -158,6 +220,70 @@ mod tests {
 
     fn names(statements: &[Vec<&(String, String)>]) -> Vec<Vec<String>> {
         statements.iter().map(|s| s.iter().map(|(k, _)| k.clone()).collect()).collect()
+    }
+
+    fn plan(text: &str) -> Plan {
+        let raw = toml::from_str(&format!("[project]\nname = \"p\"\n{text}")).unwrap();
+        crate::resolve::plan(&raw, "m.toml").plan.expect("valid")
+    }
+
+    #[test]
+    fn the_test_stage_follows_build_test_and_each_apps_own_switch() {
+        let plan = plan(
+            "[[app]]\nname = \"a\"\nlanguage = \"go\"\n[[app]]\nname = \"b\"\nlanguage = \"rust\"\ntest = false\n\
+             [[app]]\nname = \"c\"\nlanguage = \"go\"\ngo.cgo = true\n[build]\ntest = true\n",
+        );
+        let views: Vec<DockerfileView> = plan.apps.iter().map(|a| DockerfileView::new(&plan, a)).collect();
+        let tested: Vec<bool> = views.iter().map(|v| v.test.is_some()).collect();
+        assert_eq!(tested, [true, false, true]);
+        // Pure Go splits its builder into `modules`, which the build and the tests start from; cgo keeps `go`.
+        let stages: Vec<&str> = views.iter().filter_map(|v| v.go.as_ref()).map(|g| g.builder_stage).collect();
+        assert_eq!(stages, ["modules", "go"]);
+        let untested = plan_of_one("language = \"go\"\n");
+        assert_eq!(DockerfileView::new(&untested, &untested.apps[0]).go.unwrap().builder_stage, "build");
+        let only = plan_of_one("language = \"rust\"\ntest = true\n");
+        assert!(DockerfileView::new(&only, &only.apps[0]).test.is_some(), "an app turns its tests on alone");
+    }
+
+    fn plan_of_one(app: &str) -> Plan {
+        plan(&format!("[[app]]\nname = \"a\"\n{app}"))
+    }
+
+    #[test]
+    fn the_test_stage_reads_the_builds_caches_and_installs_native_build_packages_only_when_there_are_some() {
+        let go = plan_of_one("language = \"go\"\ntest = true\n");
+        let test = DockerfileView::new(&go, &go.apps[0]).test.unwrap();
+        assert_eq!((test.from, test.wait_for), ("modules", None));
+        assert!(test.packages.is_empty());
+        assert_eq!(
+            test.mounts,
+            [
+                "--mount=type=bind,target=.",
+                "--mount=type=cache,target=/go/pkg/mod",
+                "--mount=type=cache,target=/root/.cache/go-build"
+            ]
+        );
+        let rust = plan_of_one("language = \"rust\"\ntest = true\nbuild-packages = [\"libssl-dev\"]\n");
+        let view = DockerfileView::new(&rust, &rust.apps[0]);
+        let test = view.test.as_ref().unwrap();
+        assert_eq!((test.from, test.wait_for, test.stamp), ("cargo", Some("fetch"), "/crates-fetched"));
+        assert_eq!(test.packages, ["pkg-config", "libssl-dev"]);
+        assert_eq!(
+            test.mounts.last().unwrap(),
+            "--mount=type=cache,target=/cargo-target,id=p-cargo-test,sharing=locked"
+        );
+        assert_eq!(view.rust.unwrap().test_flags, "--locked --offline");
+    }
+
+    #[test]
+    fn cargo_test_selects_the_builds_package_and_features_for_the_build_machine() {
+        let plan = plan_of_one(
+            "language = \"rust\"\npackage = \"backend\"\ntest = true\n\
+             rust.features = [\"x\", \"y\"]\nrust.no-default-features = true\nrust.libc = \"musl\"\n",
+        );
+        let flags = &plan.apps[0].rust.as_ref().unwrap().test_flags;
+        assert_eq!(flags, "--locked --offline -p backend --no-default-features --features x,y");
+        assert!(!flags.contains("--target"), "{flags}");
     }
 
     #[test]

@@ -129,6 +129,8 @@ pub struct MakeCommands {
     pub validate: Option<&'static str>,
     /// `docker-test-multi`, present with the scripts.
     pub test_multi: Option<&'static str>,
+    /// `test` (or `docker-test`): the unit tests in the build, present when some app runs them.
+    pub test: Option<&'static str>,
     pub setup: &'static str,
     pub builder: &'static str,
     pub build_local: &'static str,
@@ -257,6 +259,7 @@ impl MakeCommands {
             clean: view.targets.clean,
             validate: view.validate.then_some(view.targets.validate),
             test_multi: view.validate.then_some(target::TEST_MULTI),
+            test: (!view.test_apps.is_empty()).then_some(view.targets.test),
             setup: target::SETUP,
             builder: target::BUILDER,
             build_local: target::BUILD_LOCAL,
@@ -359,33 +362,45 @@ impl Graph {
 fn stages(view: &DockerfileView<'_>) -> (Vec<Stage>, Vec<Edge>, String) {
     let app = view.app;
     let mut g = Graph::default();
+    // The test stage, on the build machine, feeds no image: `make test` builds it alone.
+    let test_what = |command: &str| format!("{command}, for the build machine only (--target test)");
     let build = if let Some(go) = &view.go {
-        if go.cgo {
+        let platforms: Vec<String> = app
+            .platforms
+            .iter()
+            .map(|p| match p.goarm {
+                Some(arm) => format!("{}/{} GOARM={arm}", p.goarch, p.variant),
+                None => p.goarch.to_string(),
+            })
+            .collect();
+        let (modules, build) = if go.cgo {
             let builder = g.add(go.builder_stage, format!("FROM {}", app.builder_image), Place::BuildMachine);
             let modules = g.add("modules", "go mod download, once for every target", Place::BuildMachine);
             g.edge(&builder, &modules);
             let build = toolchains(&mut g, view, &builder, |p| format!("C compiled by {}", linker(p)));
             g.edge(&modules, &build);
-            build
+            (modules, build)
+        } else if view.test.is_some() {
+            let what = format!("FROM {}: go mod download, once for every target", app.builder_image);
+            let modules = g.add(go.builder_stage, what, Place::BuildMachine);
+            let what = format!("go build with CGO_ENABLED=0 for each target ({})", platforms.join(", "));
+            let build = g.add("build", what, Place::BuildMachine);
+            g.edge(&modules, &build);
+            (modules, build)
         } else {
-            let platforms: Vec<String> = app
-                .platforms
-                .iter()
-                .map(|p| match p.goarm {
-                    Some(arm) => format!("{}/{} GOARM={arm}", p.goarch, p.variant),
-                    None => p.goarch.to_string(),
-                })
-                .collect();
-            g.add(
-                go.builder_stage,
-                format!(
-                    "FROM {}: go mod download once, then go build with CGO_ENABLED=0 for each target ({})",
-                    app.builder_image,
-                    platforms.join(", ")
-                ),
-                Place::BuildMachine,
-            )
+            let what = format!(
+                "FROM {}: go mod download once, then go build with CGO_ENABLED=0 for each target ({})",
+                app.builder_image,
+                platforms.join(", ")
+            );
+            let build = g.add(go.builder_stage, what, Place::BuildMachine);
+            (build.clone(), build)
+        };
+        if view.test.is_some() {
+            let test = g.add("test", test_what("go test ./..."), Place::BuildMachine);
+            g.edge(&modules, &test);
         }
+        build
     } else if let Some(rust) = &view.rust {
         let cargo = g.add("cargo", format!("FROM {}", app.builder_image), Place::BuildMachine);
         let fetch = g.add("fetch", "cargo fetch, once for every target", Place::BuildMachine);
@@ -395,6 +410,11 @@ fn stages(view: &DockerfileView<'_>) -> (Vec<Stage>, Vec<Edge>, String) {
             g.edge(&cargo, &recipe);
             recipe
         });
+        if view.test.is_some() {
+            let test = g.add("test", test_what("cargo test"), Place::BuildMachine);
+            g.edge(&cargo, &test);
+            g.edge(&fetch, &test);
+        }
         let build = toolchains(&mut g, view, &cargo, |p| {
             if rust.musl {
                 format!("{}, linked statically by zig", p.rust_target)

@@ -41,6 +41,9 @@ pub struct MakefileView<'a> {
     /// One app: its image is `DOCKER_IMAGE`, the variable the single-image Makefile documents.
     pub single_app: bool,
     pub app_names: Vec<&'a str>,
+    /// The apps whose unit tests run in the build (their Dockerfile's `test` stage), by name; empty: no test
+    /// targets.
+    pub test_apps: Vec<&'a str>,
     pub apps: Vec<MakefileApp<'a>>,
     /// One `docker-build-<slug>` target per project platform.
     pub platform_targets: Vec<PlatformTarget<'a>>,
@@ -76,14 +79,22 @@ pub struct Targets {
     pub clean: &'static str,
     pub tags: &'static str,
     pub validate: &'static str,
+    /// The unit tests of every app that runs them; `<test>-<app>` for one app's.
+    pub test: &'static str,
 }
 
 impl Targets {
     pub fn new(included: bool) -> Self {
         if included {
-            Self { help: "docker-help", clean: "docker-clean", tags: "docker-tags", validate: "docker-validate" }
+            Self {
+                help: "docker-help",
+                clean: "docker-clean",
+                tags: "docker-tags",
+                validate: "docker-validate",
+                test: "docker-test",
+            }
         } else {
-            Self { help: "help", clean: "clean", tags: "tags", validate: "validate" }
+            Self { help: "help", clean: "clean", tags: "tags", validate: "validate", test: "test" }
         }
     }
 }
@@ -111,6 +122,8 @@ pub struct MakefileApp<'a> {
     /// `<IDENT>_SECRET_FLAGS`' value: the `secret_<id>` variables of the secrets that reach this app, and
     /// `--ssh default`; empty when none.
     pub secret_flags: String,
+    /// The app's Dockerfile has a `test` stage.
+    pub test: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -171,6 +184,7 @@ impl<'a> MakefileView<'a> {
             tags_expr: rule.make_tags(),
             single_app: plan.apps.len() == 1,
             app_names: plan.apps.iter().map(|a| a.name.as_str()).collect(),
+            test_apps: plan.apps.iter().filter(|a| a.test).map(|a| a.name.as_str()).collect(),
             apps,
             platform_targets,
             emulation_note: if plan.ci.needs_qemu {
@@ -252,6 +266,7 @@ impl<'a> MakefileApp<'a> {
             platform_slugs: app.platforms.iter().map(|p| PlatformRow { slug: &p.slug, oci: p.oci }).collect(),
             fetch_args,
             secret_flags,
+            test: app.test,
         }
     }
 }
@@ -270,6 +285,20 @@ fn qemu_arches() -> Vec<QemuArch> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn test_targets_exist_for_the_apps_that_test_and_are_prefixed_when_included() {
+        let text = "[project]\nname = \"p\"\n[[app]]\nname = \"a\"\nlanguage = \"go\"\ntest = true\n\
+                    [[app]]\nname = \"b\"\nlanguage = \"go\"\n";
+        let mut plan = crate::resolve::plan(&toml::from_str(text).unwrap(), "m.toml").plan.expect("valid");
+        let view = MakefileView::new(&plan);
+        assert_eq!((view.targets.test, view.test_apps.as_slice()), ("test", ["a"].as_slice()));
+        assert_eq!(view.apps.iter().map(|a| a.test).collect::<Vec<_>>(), [true, false]);
+        plan.output.makefile_path = "docker.mk".to_string();
+        assert_eq!(MakefileView::new(&plan).targets.test, "docker-test");
+        plan.apps[0].test = false;
+        assert!(MakefileView::new(&plan).test_apps.is_empty());
+    }
 
     #[test]
     fn every_architecture_gets_one_qemu_row() {

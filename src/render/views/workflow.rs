@@ -9,6 +9,8 @@ use crate::config::CiStrategy;
 use crate::plan::{AppPlan, BuildPlan, Plan, SecretPlan};
 use crate::render::tags::TagRule;
 
+use super::makefile::Targets;
+
 #[derive(Debug, Serialize)]
 pub struct WorkflowView<'a> {
     pub project_name: &'a str,
@@ -35,6 +37,12 @@ pub struct WorkflowView<'a> {
     pub metadata_tags: Vec<&'static str>,
     pub metadata_latest: &'static str,
     pub apps: Vec<WorkflowApp<'a>>,
+    /// A `test` job runs the unit tests of the apps that run them (their Dockerfiles' `test` stage), and every
+    /// image build waits for it.
+    pub test: bool,
+    /// The Makefile's name for the unit tests (`test`, `docker-test` when included), which the test steps'
+    /// comments name.
+    pub test_target: &'static str,
     /// The `validate` job exists.
     pub validate: bool,
     /// Platforms the validate job runs under QEMU, comma-separated; empty when none.
@@ -70,6 +78,8 @@ pub struct WorkflowApp<'a> {
     /// The build secrets that reach this app, each from a repository secret through the build step's `env:`
     /// (`secret-envs`).
     pub secrets: Vec<&'a SecretPlan>,
+    /// The app's unit tests run in the `test` job.
+    pub test: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -106,6 +116,8 @@ impl<'a> WorkflowView<'a> {
             metadata_tags: rule.metadata_tags(),
             metadata_latest: rule.metadata_latest(),
             apps: plan.apps.iter().map(|a| WorkflowApp::new(a, &ci.repo_dir, &plan.build)).collect(),
+            test: plan.apps.iter().any(|a| a.test),
+            test_target: Targets::new(plan.output.makefile_is_included()).test,
             validate: ci.validate,
             validate_qemu_platforms: &ci.validate_qemu_platforms,
             version_job: plan.apps.first().map_or("", |a| a.name.as_str()),
@@ -140,6 +152,7 @@ impl<'a> WorkflowApp<'a> {
             matrix_qemu: emulated,
             qemu_platforms: if emulated { &app.x86_foreign_csv } else { "" },
             secrets: build.secrets_of(&app.name).collect(),
+            test: app.test,
         }
     }
 }

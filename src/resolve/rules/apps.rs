@@ -321,6 +321,39 @@ pub fn unique(raw: &RawConfig, f: &mut Findings) {
     first_repeats(apps, &repeated, |a| derive::ident(&a.name), "name", why, f);
 }
 
+/// The targets of the apps' unit tests do not take a name another target has: the included Makefile's
+/// `docker-test-<app>` beside `docker-test-multi[-<app>]`, and Bake's `test` group and `test-<app>` targets
+/// beside the apps' own targets.
+pub fn test_targets(raw: &RawConfig, f: &mut Findings) {
+    let apps = &raw.app[..raw.app.len().min(MAX_APPS)];
+    let tested: Vec<&str> = apps.iter().filter(|a| derive::test(raw, a)).map(|a| a.name.as_str()).collect();
+    if tested.is_empty() {
+        return;
+    }
+    let names: Vec<&str> = apps.iter().map(|a| a.name.as_str()).collect();
+    for (i, app) in apps.iter().enumerate() {
+        let name = app.name.as_str();
+        let included = raw.output.makefile && raw.output.makefile_is_included();
+        let smoke_target = name == "multi" || name.strip_prefix("multi-").is_some_and(|rest| names.contains(&rest));
+        if included && tested.contains(&name) && smoke_target {
+            f.error_help(
+                KeyPath::root().key("app").index(i).key("name"),
+                format!("the Makefile's `docker-test-{name}` (the app's unit tests) is also a smoke-test target"),
+                "rename the app",
+            );
+        }
+        let bake_clash = raw.output.bake
+            && (name == "test" || name.strip_prefix("test-").is_some_and(|rest| tested.contains(&rest)));
+        if bake_clash {
+            f.error_help(
+                KeyPath::root().key("app").index(i).key("name"),
+                format!("Bake's `{name}` is also the name of a unit-test group or target"),
+                "rename the app",
+            );
+        }
+    }
+}
+
 /// Reports every app (not in `skip`) whose `key` repeats an earlier one's; returns the indices reported.
 fn first_repeats(
     apps: &[RawApp],
@@ -349,6 +382,29 @@ fn first_repeats(
 mod tests {
     use super::*;
     use crate::resolve::rules::testing::{app0, config, config_with_app, found};
+
+    #[test]
+    fn unit_test_targets_take_no_name_another_target_has() {
+        let apps = |names: &[&str], rest: &str| {
+            let tables: String =
+                names.iter().map(|n| format!("[[app]]\nname = \"{n}\"\nlanguage = \"go\"\n")).collect();
+            config(&format!("{tables}[build]\ntest = true\n{rest}"))
+        };
+        let included = "[output]\nmakefile-path = \"docker.mk\"\n";
+        assert_eq!(found(&apps(&["multi"], included), test_targets).len(), 1);
+        assert_eq!(found(&apps(&["a", "multi-a"], included), test_targets).len(), 1);
+        assert!(found(&apps(&["multi", "multi-b"], ""), test_targets).is_empty(), "standalone: test-<app>");
+        assert!(found(&apps(&["multiplex", "multi-c"], included), test_targets).is_empty());
+        let bake = "[output]\nbake = true\n";
+        assert_eq!(
+            found(&apps(&["test"], bake), test_targets),
+            ["Bake's `test` is also the name of a unit-test group or target"]
+        );
+        assert_eq!(found(&apps(&["a", "test-a"], bake), test_targets).len(), 1);
+        assert!(found(&apps(&["a", "test-a"], ""), test_targets).is_empty(), "no Bake file");
+        let off = config("[[app]]\nname = \"test\"\nlanguage = \"go\"\n[output]\nbake = true\n");
+        assert!(found(&off, test_targets).is_empty(), "no tests, no test targets");
+    }
 
     fn on_app(rule: fn(&KeyPath, &RawApp, &mut Findings)) -> impl Fn(&RawConfig, &mut Findings) {
         move |raw, f| rule(&app0(), &raw.app[0], f)

@@ -108,6 +108,9 @@ pub fn job_ids(raw: &RawConfig, f: &mut Findings) {
         taken.insert("validate".into(), "the job that validates pushed images".into());
     }
     let apps = &raw.app[..raw.app.len().min(MAX_APPS)];
+    if apps.iter().any(|a| derive::test(raw, a)) {
+        taken.insert("test".into(), "the job that runs the unit tests".into());
+    }
     for (i, app) in apps.iter().enumerate() {
         if apps[..i].iter().any(|a| a.name == app.name) {
             continue; // reported as a repeated name already
@@ -206,5 +209,12 @@ mod tests {
         );
         let raw = config("[[app]]\nname = \"1a\"\nlanguage = \"go\"\n");
         assert_eq!(found(&raw, job_ids).len(), 1);
+        let raw = config("[[app]]\nname = \"test\"\nlanguage = \"go\"\n");
+        assert!(found(&raw, job_ids).is_empty(), "no test job without tests");
+        let raw = config("[[app]]\nname = \"test\"\nlanguage = \"go\"\n[build]\ntest = true\n");
+        assert_eq!(
+            found(&raw, job_ids),
+            ["app `test` needs the workflow job `test`, which is already the job that runs the unit tests"]
+        );
     }
 }

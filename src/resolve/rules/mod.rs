@@ -67,6 +67,7 @@ pub fn check_at(raw: &RawConfig, config_file: &str, repo_dirs: Option<&[String]>
         apps::stop_signal(&p, app, f);
     }
     apps::unique(raw, f);
+    apps::test_targets(raw, f);
     paths::makefile_path(raw, f);
     paths::distinct(raw, config_file, f);
     ci::ci(raw, f);
