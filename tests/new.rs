@@ -240,6 +240,44 @@ fn a_user_template_renders_variables_copies_files_and_names_directories() {
     assert!(mkmulti(&dir).args(["generate", "--check"]).output().unwrap().status.success());
 }
 
+/// A golden template kept in a repository: `--template` with a git URL clones it (a `file://` URL here, as an
+/// organisation's `https://` one would be) and renders it like the directory.
+#[test]
+fn a_template_in_a_git_repository_is_cloned_and_rendered() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("golden");
+    let fixture = util::root().join("tests/fixtures/new/user");
+    let copied = std::process::Command::new("cp").arg("-R").arg(&fixture).arg(&repo).status().unwrap();
+    assert!(copied.success());
+    let git = |args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .current_dir(&repo)
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "init.defaultBranch=main"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "git {args:?}: {}", text(&out));
+    };
+    git(&["init", "-q"]);
+    git(&["add", "-A"]);
+    git(&["commit", "-q", "-m", "golden template"]);
+    let url = format!("file://{}", repo.display());
+    let out = mkmulti(tmp.path())
+        .args(["new", "shop", "--no-git", "--var", "owner=Team Blue", "--template", &url])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let main = fs::read_to_string(tmp.path().join("shop/cmd/shop-server/main.go")).unwrap();
+    assert!(main.contains("owner    = \"Team Blue\""), "{main}");
+    let missing = mkmulti(tmp.path())
+        .args(["new", "other", "--no-git", "--template", &format!("file://{}/nowhere.git", tmp.path().display())])
+        .output()
+        .unwrap();
+    assert_eq!(missing.status.code(), Some(2), "{}", text(&missing));
+    assert!(text(&missing).contains("`git clone` failed"), "{}", text(&missing));
+    assert!(!tmp.path().join("other").exists());
+}
+
 #[test]
 fn hostile_values_are_refused_before_they_reach_a_file() {
     let fixture = util::root().join("tests/fixtures/new/user");
