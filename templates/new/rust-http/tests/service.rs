@@ -78,11 +78,12 @@ fn serves_passes_its_healthcheck_and_stops_cleanly_on_sigterm() {
         .status();
     assert!(check.expect("running healthcheck").success());
 
-    // std cannot send a signal without `unsafe`: kill(1) does it.
-    let kill = Command::new("kill")
-        .args(["-TERM", &server.id().to_string()])
+    // std cannot send a signal without `unsafe`: the shell's `kill` builtin does it (a build image or a CI
+    // runner always has `sh`, not always procps's kill(1)).
+    let kill = Command::new("sh")
+        .args(["-c", "kill -TERM \"$1\"", "sh", &server.id().to_string()])
         .status();
-    assert!(kill.expect("running kill").success());
+    assert!(kill.expect("running sh -c kill").success());
     let status = wait_for_exit(&mut server, Duration::from_secs(5));
     assert_eq!(status.code(), Some(0), "{status}");
     let mut rest = String::new();
